@@ -1,0 +1,70 @@
+"""REST API under /api/v1: flask-smorest (OpenAPI at /api/v1/openapi.json), bearer tokens,
+errors as `{"error": {"code", "message", "fields"}}`."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import Flask
+from flask_smorest import Api
+from flask_smorest import Blueprint as SmorestBlueprint
+
+from hotline.auth.current import bearer_user
+from hotline.errors import error_body
+from hotline.extensions import csrf
+
+API_PREFIX = "/api/v1"
+
+
+class ErrorDetail(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    fields = ma.fields.Dict()
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorDetail)
+
+
+class HotlineApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self):
+        # hotline.errors renders every error in the project's own JSON shape.
+        pass
+
+
+api = HotlineApi()
+
+
+class ApiBlueprint(SmorestBlueprint):
+    """A blueprint whose every view needs a valid bearer token (401 otherwise)."""
+
+    def __init__(self, name: str, import_name: str, *, url_prefix: str, **kwargs):
+        super().__init__(name, import_name, url_prefix=API_PREFIX + url_prefix, **kwargs)
+        csrf.exempt(self)
+        self.before_request(_require_token)
+
+
+def _require_token():
+    if bearer_user() is None:
+        return error_body("unauthorized", "a valid bearer token is required"), 401, {
+            "WWW-Authenticate": 'Bearer realm="hotline"'}
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("API_TITLE", "Hotline")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", API_PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    })
+    api.init_app(app)
+
+
+def register_blueprint(blueprint: ApiBlueprint) -> None:
+    api.register_blueprint(blueprint)

@@ -1,0 +1,83 @@
+"""The composition root: builds the Flask app and wires every package together."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import get_locale, refresh
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from hotline import config as config_module
+from hotline import errors, i18n, logging as hotline_logging
+from hotline.clock import SystemClock
+from hotline.extensions import csrf, db, login_manager
+
+# Feature packages in dependency order (core first). Each has `<package>.plugin.init_app`.
+PACKAGES = ["hotline", "sla", "workorders", "ivr", "webhooks"]
+
+ROLE_LABELS = {
+    "agent": _l("Agent"),
+    "staff": _l("Department staff"),
+    "supervisor": _l("Supervisor"),
+    "admin": _l("Administrator"),
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "HOTLINE_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance")
+    app = Flask("hotline", instance_path=os.path.abspath(instance_path),
+                instance_relative_config=True)
+    app.config.update(config_module.load(app.instance_path, config))
+    if app.config["DATABASE_URL"].startswith("sqlite"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("HOTLINE_PROXY_FIX", True):
+        # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    hotline_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
+    app.extensions["hotline.clock"] = app.config.get("CLOCK") or SystemClock()
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    i18n.init_app(app, PACKAGES)
+    errors.register(app)
+
+    from hotline import api
+
+    api.init_app(app)
+    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
+    app.jinja_env.globals["get_locale"] = get_locale
+
+    app.before_request(_fresh_request_state)
+    for name in PACKAGES:
+        plugin = importlib.import_module(f"{name}.plugin")
+        plugin.init_app(app)
+    wire(app)
+    return app
+
+
+REQUEST_CACHE_KEYS = ("bearer_user", "sla_context")
+
+
+def _fresh_request_state() -> None:
+    # `g` lives on the app context, which an outer context (a CLI command, a test) can share
+    # across requests: start each request without the previous one's user, locale or calendar.
+    for key in REQUEST_CACHE_KEYS:
+        g.pop(key, None)
+    refresh()
+
+
+def wire(app: Flask) -> None:
+    """Plug packages into each other where the dependency rule needs a protocol."""
+    for name in PACKAGES:
+        plugin = importlib.import_module(f"{name}.plugin")
+        hook = getattr(plugin, "wire", None)
+        if hook is not None:
+            hook(app)

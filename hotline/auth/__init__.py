@@ -1,0 +1,1 @@
+"""Users, roles, login with lockout, API bearer tokens and department-scoping helpers."""

@@ -1,0 +1,29 @@
+"""The acting user of a request: a bearer token on the API, the login session elsewhere."""
+
+from __future__ import annotations
+
+from flask import g, request
+from flask_login import current_user
+
+from hotline.auth.models import User
+from hotline.auth.services import user_for_token
+from hotline.clock import utcnow
+from hotline.extensions import db
+
+
+def bearer_user() -> User | None:
+    if "bearer_user" not in g:
+        header = request.headers.get("Authorization", "")
+        user = None
+        if header.startswith("Bearer "):
+            user = user_for_token(db.session, header[len("Bearer "):].strip(), now=utcnow())
+        g.bearer_user = user
+    return g.bearer_user
+
+
+def current_actor() -> User | None:
+    if request.path.startswith("/api/"):
+        return bearer_user()
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None

@@ -1,0 +1,144 @@
+"""Account services: creating users, checking passwords with lockout, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hotline.auth.models import ROLES, ApiToken, User
+from hotline.directory.models import Department
+from hotline.errors import NotFound, ValidationFailed
+
+PASSWORD_METHOD = "scrypt"
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the username is unknown, so both paths cost one scrypt.
+_DUMMY_HASH = generate_password_hash("not-a-real-password", method=PASSWORD_METHOD)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def create_user(session: Session, *, username: str, role: str, password: str, now: datetime,
+                department_code: str | None = None, display_name: str = "",
+                locale: str = "zh_CN", phone: str = "") -> User:
+    fields: dict[str, str] = {}
+    username = (username or "").strip()
+    if not username or len(username) > 64 or not username.replace("_", "").replace(
+            ".", "").replace("-", "").isalnum():
+        fields["username"] = "use 1-64 letters, digits, '.', '-' or '_'"
+    elif session.scalar(select(User.id).where(User.username == username)):
+        fields["username"] = f"user {username!r} already exists"
+    if role not in ROLES:
+        fields["role"] = f"role must be one of: {', '.join(ROLES)}"
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        fields["password"] = f"password must have at least {MIN_PASSWORD_LENGTH} characters"
+    department = None
+    if department_code:
+        department = session.scalar(select(Department).where(Department.code == department_code))
+        if department is None:
+            fields["department"] = f"no department with code {department_code!r}"
+    elif role == "staff":
+        fields["department"] = "department staff need a department"
+    if locale not in ("zh_CN", "en"):
+        fields["locale"] = "locale must be zh_CN or en"
+    if fields:
+        raise ValidationFailed("user not created", fields=fields)
+    user = User(username=username, role=role, password_hash=hash_password(password),
+                department=department, display_name=display_name or username,
+                locale=locale, phone=phone, created_at=now, failed_logins=0, active=True,
+                absent=False)
+    session.add(user)
+    session.flush()
+    return user
+
+
+class LoginRefused(Exception):
+    def __init__(self, reason: str, locked_until: datetime | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.locked_until = locked_until
+
+
+def authenticate(session: Session, username: str, password: str, *, now: datetime,
+                 max_failures: int = 5, lockout: timedelta = timedelta(minutes=15)) -> User:
+    """Check a login. Repeated failures lock the account for `lockout`.
+
+    The caller commits either way: a failure's counter must be stored too.
+    """
+    user = session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise LoginRefused("invalid")
+    if user.locked_until is not None and user.locked_until > now:
+        raise LoginRefused("locked", user.locked_until)
+    if not check_password_hash(user.password_hash, password or ""):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + lockout
+            user.failed_logins = 0
+            raise LoginRefused("locked", user.locked_until)
+        raise LoginRefused("invalid")
+    if not user.active:
+        raise LoginRefused("inactive")
+    user.failed_logins = 0
+    user.locked_until = None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("password not changed", fields={
+            "password": f"password must have at least {MIN_PASSWORD_LENGTH} characters"})
+    user.password_hash = hash_password(password)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(session: Session, username: str, *, now: datetime, name: str = "") -> str:
+    """Create an API token and return its text; only its hash is stored."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = f"hl_{prefix}_{secret}"
+    session.add(ApiToken(user=user, name=name, prefix=prefix, token_hash=_digest(token),
+                         created_at=now))
+    session.flush()
+    return token
+
+
+def revoke_token(session: Session, prefix_or_token: str, *, now: datetime) -> ApiToken:
+    text = prefix_or_token.strip()
+    prefix = text.split("_")[1] if text.startswith("hl_") and text.count("_") >= 2 else text
+    token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    if token is None:
+        raise NotFound(f"no token with prefix {prefix!r}")
+    if token.revoked_at is None:
+        token.revoked_at = now
+    return token
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    parts = (token or "").split("_", 2)
+    if len(parts) != 3 or parts[0] != "hl":
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.prefix == parts[1]))
+    if row is None or row.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(row.token_hash, _digest(token)):
+        return None
+    if not row.user.active:
+        return None
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
+        row.last_used_at = now
+    return row.user

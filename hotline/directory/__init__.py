@@ -1,0 +1,1 @@
+"""The directory (R30): areas, departments and customer accounts (one household, one file)."""

@@ -1,0 +1,45 @@
+"""Directory look-ups used by the console, the API and the IVR."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from hotline.directory.models import Area, CustomerAccount, CustomerPhone, Department
+from hotline.directory.phones import try_e164
+
+
+def accounts_by_phone(session: Session, phone: str) -> list[CustomerAccount]:
+    e164 = try_e164(phone)
+    if e164 is None:
+        return []
+    stmt = (
+        select(CustomerAccount)
+        .join(CustomerPhone)
+        .where(CustomerPhone.e164 == e164)
+        .options(selectinload(CustomerAccount.area), selectinload(CustomerAccount.phones))
+        .order_by(CustomerAccount.account_number)
+    )
+    return list(session.scalars(stmt).unique())
+
+
+def account_by_number(session: Session, account_number: str) -> CustomerAccount | None:
+    return session.scalar(
+        select(CustomerAccount).where(CustomerAccount.account_number == account_number.strip())
+    )
+
+
+def area_by_code(session: Session, code: str) -> Area | None:
+    return session.scalar(select(Area).where(Area.code == code))
+
+
+def department_by_code(session: Session, code: str) -> Department | None:
+    return session.scalar(select(Department).where(Department.code == code))
+
+
+def list_areas(session: Session) -> list[Area]:
+    return list(session.scalars(select(Area).order_by(Area.code)))
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.code)))

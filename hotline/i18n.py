@@ -1,0 +1,102 @@
+"""Console and IVR languages: zh-CN (default) and English. Each package owns a
+`translations/` catalog; all are merged. Catalogs are compiled when stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, session
+from flask_login import current_user
+
+LOCALES = ("zh_CN", "en")
+
+
+def compile_catalogs(directories: list[str]) -> None:
+    for directory in directories:
+        for po_path in Path(directory).glob("*/LC_MESSAGES/*.po"):
+            mo_path = po_path.with_suffix(".mo")
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            try:
+                with mo_path.open("wb") as mo_file:
+                    write_mo(mo_file, catalog)
+            except OSError:  # read-only install: `make` compiled them already
+                pass
+
+
+def select_locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    return current_app.config["HOTLINE_LOCALE"]
+
+
+def translation_directories(packages: list[str]) -> list[str]:
+    import importlib
+
+    dirs = []
+    for name in packages:
+        module = importlib.import_module(name)
+        path = Path(module.__file__).parent / "translations"
+        if path.is_dir():
+            dirs.append(str(path))
+    return dirs
+
+
+def init_app(app: Flask, packages: list[str]) -> None:
+    from hotline.extensions import babel
+
+    dirs = translation_directories(packages)
+    compile_catalogs(dirs)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["HOTLINE_LOCALE"])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["HOTLINE_TIMEZONE"])
+    babel.init_app(app, locale_selector=select_locale,
+                   timezone_selector=lambda: app.config["HOTLINE_TIMEZONE"])
+
+
+def extract(package_dir: Path):
+    """The translatable messages of one package (its Python code and templates)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
+                "_l": None, "_n": (1, 2)}
+    catalog = Catalog()
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(package_dir), method_map=method_map, keywords=keywords,
+            options_map={"**/templates/**.html": {"extensions": "jinja2.ext.do"}}):
+        if "translations" in filename.split("/"):
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments,
+                    context=context)
+    return catalog
+
+
+def update_catalog(package_dir: Path, locale: str = "zh_CN") -> list[str]:
+    """Merge newly extracted messages into the package's catalog; return the untranslated.
+
+    Catalogs live under the bare language (`zh`): Babel parses zh_CN as zh_Hans_CN, and
+    gettext finds `zh` from that, but not `zh_CN`."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    po_path = package_dir / "translations" / locale.split("_")[0] / "LC_MESSAGES" / "messages.po"
+    template = extract(package_dir)
+    if po_path.exists():
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=locale)
+    else:
+        catalog = Catalog(locale=locale)
+    catalog.update(template, no_fuzzy_matching=True)
+    po_path.parent.mkdir(parents=True, exist_ok=True)
+    with po_path.open("wb") as f:
+        write_po(f, catalog, omit_header=False, ignore_obsolete=True, width=100)
+    return [m.id for m in catalog if m.id and not m.string]

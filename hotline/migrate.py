@@ -1,0 +1,72 @@
+"""Alembic, configured from the app. Each package owns a branch of migrations in
+`<package>/migrations/versions`; `upgrade` runs every branch to its head."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+HERE = Path(__file__).parent
+
+
+def version_locations(packages: list[str]) -> list[str]:
+    dirs = []
+    for name in packages:
+        path = Path(importlib.import_module(name).__file__).parent / "migrations" / "versions"
+        if path.is_dir():
+            dirs.append(str(path))
+    return dirs
+
+
+def alembic_config(app: Flask) -> Config:
+    from hotline.app import PACKAGES
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE / "migrations"))
+    cfg.set_main_option("version_locations", " ".join(version_locations(PACKAGES)))
+    cfg.set_main_option("path_separator", "space")
+    cfg.attributes["flask_app"] = app
+    return cfg
+
+
+def upgrade(app: Flask, revision: str = "heads") -> None:
+    with app.app_context():
+        command.upgrade(alembic_config(app), revision)
+
+
+db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Bring the database schema up to date (empty or existing database)."""
+    command.upgrade(alembic_config(current_app._get_current_object()), revision)
+    click.echo("database is up to date")
+
+
+@db_cli.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the revision of each branch in the database."""
+    command.current(alembic_config(current_app._get_current_object()), verbose=False)
+
+
+@db_cli.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--package", required=True, help="the package whose branch gets the migration")
+@click.option("--autogenerate/--empty", default=True)
+@with_appcontext
+def db_revision(message: str, package: str, autogenerate: bool) -> None:
+    """Write a new migration on a package's branch (developers)."""
+    cfg = alembic_config(current_app._get_current_object())
+    path = Path(importlib.import_module(package).__file__).parent / "migrations" / "versions"
+    command.revision(cfg, message=message, autogenerate=autogenerate,
+                     head=f"{package}@head", version_path=str(path))

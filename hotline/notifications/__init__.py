@@ -1,0 +1,1 @@
+"""In-console notifications (alerts for supervisors, departments and owners), each stored once."""

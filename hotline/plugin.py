@@ -1,0 +1,61 @@
+"""Core wiring: login loading, blueprints, CLI groups and console entries of `hotline/`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from hotline.extensions import db, login_manager
+
+
+def init_app(app: Flask) -> None:
+    from hotline.auth import models as auth_models
+    from hotline.auth.cli import tokens_cli, users_cli
+    from hotline.auth.views import bp as auth_bp
+    from hotline.directory import models as directory_models  # noqa: F401
+    from hotline.migrate import db_cli
+    from hotline.notifications import models as notification_models  # noqa: F401
+    from hotline.telephony import models as telephony_models  # noqa: F401
+    from hotline.telephony import plugin as telephony_plugin
+    from hotline.web import formatting
+    from hotline.web.views import bp as web_bp
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        return db.session.get(auth_models.User, int(user_id))
+
+    telephony_plugin.init_app(app)
+    formatting.init_app(app)
+    app.register_blueprint(web_bp)
+    app.register_blueprint(auth_bp)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(_i18n_cli())
+
+
+def _i18n_cli():
+    from pathlib import Path
+
+    import click
+    from flask.cli import AppGroup
+
+    from hotline.app import PACKAGES
+    from hotline.i18n import update_catalog
+
+    group = AppGroup("i18n", help="Translation catalogs (developers).")
+
+    @group.command("update")
+    def update():
+        """Extract messages of every package into its zh_CN catalog; list what is missing."""
+        import importlib
+
+        missing_total = 0
+        for name in PACKAGES:
+            package_dir = Path(importlib.import_module(name).__file__).parent
+            missing = update_catalog(package_dir)
+            missing_total += len(missing)
+            for message in missing:
+                click.echo(f"{name}: untranslated: {message}")
+        click.echo(f"{missing_total} untranslated")
+
+    return group

@@ -1,0 +1,1 @@
+"""Console shell: layout, role-based navigation, home pages, language switch, notifications."""

@@ -1,0 +1,160 @@
+"""Deadline rows: started, met, paused, resumed and extended by the services that own the
+subject (work orders, callbacks, clusters). Subjects are (type, id) pairs, so this module
+knows nothing about what it times."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.errors import ValidationFailed
+from sla import deadline_math
+from sla.deadline_math import Limit
+from sla.models import Deadline, SlaPolicy
+from sla.policies import select_policies
+from sla.settings import SlaContext, current_context
+
+ACTIVE = ("running", "paused")
+Subject = tuple[str, int]
+
+
+def limit_of(row: Deadline | SlaPolicy) -> Limit:
+    return Limit(minutes=row.limit_minutes, working_days=row.limit_working_days)
+
+
+def active_policies(session: Session) -> list[SlaPolicy]:
+    return list(session.scalars(select(SlaPolicy).where(SlaPolicy.active.is_(True))))
+
+
+def planned_deadlines(session: Session, category: str, area_kind: str | None, start: datetime,
+                      *, starts_on: str = "open", ctx: SlaContext | None = None
+                      ) -> dict[str, datetime]:
+    """The due times a subject of `category` would get if its clocks started at `start`."""
+    ctx = ctx or current_context(session)
+    return {
+        policy.kind: deadline_math.due_at(start, limit_of(policy), ctx.calendar, ctx.zone)
+        for policy in select_policies(active_policies(session), category, area_kind, starts_on)
+    }
+
+
+def start_clocks(session: Session, subject: Subject, category: str, area_kind: str | None,
+                 *, starts_on: str, now: datetime, ctx: SlaContext | None = None
+                 ) -> list[Deadline]:
+    """Start every clock the policies give for this event (open, dispatch, resolve, cluster).
+    A clock of the same kind still running is cancelled first (a re-dispatch restarts it)."""
+    ctx = ctx or current_context(session)
+    started = []
+    for policy in select_policies(active_policies(session), category, area_kind, starts_on):
+        started.append(start_clock(session, subject, policy.kind, limit_of(policy), now=now,
+                                   rule=policy.rule, warn_ratio=policy.warn_ratio, ctx=ctx))
+    return started
+
+
+def start_clock(session: Session, subject: Subject, kind: str, limit: Limit, *, now: datetime,
+                rule: str = "", warn_ratio: float = 0.8,
+                ctx: SlaContext | None = None) -> Deadline:
+    ctx = ctx or current_context(session)
+    for old in active_clocks(session, subject, kinds=[kind]):
+        old.state = "cancelled"
+    due = deadline_math.due_at(now, limit, ctx.calendar, ctx.zone)
+    row = Deadline(
+        subject_type=subject[0], subject_id=subject[1], kind=kind, rule=rule,
+        limit_minutes=limit.minutes, limit_working_days=limit.working_days,
+        warn_ratio=warn_ratio, state="running", started_at=now, due_at=due,
+        original_due_at=due, warn_at=deadline_math.warn_at(now, due, warn_ratio),
+        extension_reason="",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def active_clocks(session: Session, subject: Subject,
+                  kinds: Iterable[str] | None = None) -> list[Deadline]:
+    stmt = select(Deadline).where(Deadline.subject_type == subject[0],
+                                  Deadline.subject_id == subject[1],
+                                  Deadline.state.in_(ACTIVE))
+    if kinds is not None:
+        stmt = stmt.where(Deadline.kind.in_(list(kinds)))
+    return list(session.scalars(stmt.order_by(Deadline.due_at)))
+
+
+def clocks_of(session: Session, subject: Subject) -> list[Deadline]:
+    return list(session.scalars(
+        select(Deadline).where(Deadline.subject_type == subject[0],
+                               Deadline.subject_id == subject[1]).order_by(Deadline.id)))
+
+
+def meet(session: Session, subject: Subject, kinds: Iterable[str], *, now: datetime
+         ) -> list[Deadline]:
+    """The subject did what the clocks of `kinds` waited for (accepted, arrived, replied…)."""
+    met = active_clocks(session, subject, kinds=kinds)
+    for row in met:
+        if row.state == "paused":
+            row.paused_at = None
+        row.state = "met"
+        row.met_at = now
+        if now > row.due_at and row.breached_at is None:
+            row.breached_at = row.due_at
+    return met
+
+
+def cancel(session: Session, subject: Subject, *, kinds: Iterable[str] | None = None,
+           now: datetime) -> list[Deadline]:
+    """Stop clocks that no longer apply (order cancelled, merged, returned)."""
+    rows = active_clocks(session, subject, kinds=kinds)
+    for row in rows:
+        row.state = "cancelled"
+    return rows
+
+
+def pause(session: Session, subject: Subject, *, now: datetime) -> list[Deadline]:
+    """R22: waiting for the customer's material stops the clocks."""
+    rows = [r for r in active_clocks(session, subject) if r.state == "running"]
+    for row in rows:
+        row.state = "paused"
+        row.paused_at = now
+    return rows
+
+
+def resume(session: Session, subject: Subject, *, now: datetime,
+           ctx: SlaContext | None = None) -> list[Deadline]:
+    """R22: hour clocks get back the time they had left; day clocks restart from the day after
+    the material arrived."""
+    ctx = ctx or current_context(session)
+    rows = [r for r in active_clocks(session, subject) if r.state == "paused"]
+    for row in rows:
+        due = deadline_math.resume_due(row.paused_at, row.due_at, now, limit_of(row),
+                                       ctx.calendar, ctx.zone)
+        row.due_at = due
+        row.warn_at = deadline_math.warn_at(now, due, row.warn_ratio)
+        row.warned_at = None
+        row.state = "running"
+        row.paused_at = None
+    return rows
+
+
+def extend(session: Session, subject: Subject, kind: str, new_due: datetime, *, now: datetime,
+           reason: str) -> Deadline:
+    """R15: an approved extension replaces the due time; the original stays for reporting."""
+    if not (reason or "").strip():
+        raise ValidationFailed("an extension needs a reason", fields={"reason": "required"})
+    rows = active_clocks(session, subject, kinds=[kind])
+    if not rows:
+        raise ValidationFailed(f"no running {kind} clock to extend", fields={"kind": kind})
+    row = rows[0]
+    if new_due <= row.due_at:
+        raise ValidationFailed("the new time must be later than the current deadline",
+                               fields={"new_due": "must be after " + row.due_at.isoformat()})
+    if row.breached_at is not None or now > row.due_at:
+        raise ValidationFailed("R15: an extension must be asked for before the deadline",
+                               fields={"new_due": "deadline already passed"})
+    row.due_at = new_due
+    row.warn_at = deadline_math.warn_at(now, new_due, row.warn_ratio)
+    row.warned_at = None
+    row.extended_at = now
+    row.extension_reason = reason.strip()
+    return row

@@ -1,0 +1,35 @@
+"""The SLA context of the running app: local zone and working calendar (with overrides)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sla.calendar import WorkingCalendar
+from sla.models import CalendarDay
+
+
+@dataclass
+class SlaContext:
+    zone: ZoneInfo
+    calendar: WorkingCalendar
+
+
+def load_context(session: Session, zone_name: str, country: str) -> SlaContext:
+    overrides = {row.day: row.working for row in session.scalars(select(CalendarDay))}
+    return SlaContext(zone=ZoneInfo(zone_name), calendar=WorkingCalendar(country, overrides))
+
+
+def current_context(session: Session) -> SlaContext:
+    """The context for this request (cached on `g`) or job."""
+    if has_request_context() and "sla_context" in g:
+        return g.sla_context
+    ctx = load_context(session, current_app.config["HOTLINE_TIMEZONE"],
+                       current_app.config["HOTLINE_COUNTRY"])
+    if has_request_context():
+        g.sla_context = ctx
+    return ctx

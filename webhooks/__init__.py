@@ -1,0 +1,2 @@
+"""Twilio request signature validation and call-status/queue/SMS status callbacks, stored
+idempotently."""
