@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from hotline.directory import models as directory_models  # noqa: F401
     from hotline.migrate import db_cli
     from hotline.notifications import models as notification_models  # noqa: F401
+    from hotline.outages import models as outage_models  # noqa: F401
     from hotline.telephony import models as telephony_models  # noqa: F401
     from hotline.telephony import plugin as telephony_plugin
     from hotline.web import formatting

@@ -1,0 +1,42 @@
+"""What the IVR needs from work orders. The IVR may import workorders directly (the
+dependency flows ivr → workorders); the protocol keeps the voice flows testable with a fake
+desk, and `ivr.plugin.wire` plugs in the real one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class OrderStatus:
+    """What a caller may hear about an order: nothing about who complained (R27)."""
+
+    number: str
+    status: str  # the work-order status code, e.g. "accepted"
+    department_name_zh: str | None
+    department_name_en: str | None
+    due_at: datetime | None  # the next running deadline the customer cares about
+
+
+@dataclass(frozen=True)
+class VoicemailReport:
+    caller: str  # E.164 or the raw caller id
+    recording_url: str
+    transcription: str
+    category: str  # "leak" or "no_water"
+    call_sid: str
+    account_id: int | None
+    area_id: int | None
+
+
+class OrderDesk(Protocol):
+    def status(self, session: Session, number: str) -> OrderStatus | None:
+        """Look up an order by its number (with or without the WO- prefix and dashes)."""
+
+    def log_voicemail(self, session: Session, report: VoicemailReport, *,
+                      now: datetime) -> str:
+        """Open a work order from a recorded message; return its number."""
