@@ -62,11 +62,22 @@ def db_current() -> None:
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True)
 @click.option("--package", required=True, help="the package whose branch gets the migration")
+@click.option("--rev-id", required=True, help="e.g. wo_0002: package prefix and a sequence")
+@click.option("--depends-on", default=None, help="first migration of a branch: e.g. core_0002")
 @click.option("--autogenerate/--empty", default=True)
 @with_appcontext
-def db_revision(message: str, package: str, autogenerate: bool) -> None:
-    """Write a new migration on a package's branch (developers)."""
-    cfg = alembic_config(current_app._get_current_object())
+def db_revision(message: str, package: str, rev_id: str, depends_on: str | None,
+                autogenerate: bool) -> None:
+    """Write a new migration on a package's branch (developers). The database must be at
+    the current heads first (`hotline db upgrade`)."""
     path = Path(importlib.import_module(package).__file__).parent / "migrations" / "versions"
-    command.revision(cfg, message=message, autogenerate=autogenerate,
-                     head=f"{package}@head", version_path=str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    cfg = alembic_config(current_app._get_current_object())
+    new_branch = not any(path.glob("*.py"))
+    if new_branch:
+        command.revision(cfg, message=message, autogenerate=autogenerate, head="base",
+                         branch_label=package, version_path=str(path), rev_id=rev_id,
+                         depends_on=depends_on)
+    else:
+        command.revision(cfg, message=message, autogenerate=autogenerate,
+                         head=f"{package}@head", version_path=str(path), rev_id=rev_id)
