@@ -100,3 +100,14 @@ def update_catalog(package_dir: Path, locale: str = "zh_CN") -> list[str]:
     with po_path.open("wb") as f:
         write_po(f, catalog, omit_header=False, ignore_obsolete=True, width=100)
     return [m.id for m in catalog if m.id and not m.string]
+
+
+def tr(message: str, **params) -> str:
+    """gettext for services shared by requests, jobs and CLI commands: translated in a
+    request (the user's language), plain English elsewhere (logs, CLI)."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    if has_request_context():
+        return gettext(message, **params)
+    return message % params if params else message

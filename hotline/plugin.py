@@ -20,6 +20,16 @@ def init_app(app: Flask) -> None:
     from hotline.web import formatting
     from hotline.web.views import bp as web_bp
 
+    from hotline import api
+    from hotline.admin.views import bp as admin_bp
+    from hotline.demo.cli import demo_cli
+    from hotline.directory.api import bp as customers_api
+    from hotline.directory.cli import customers_cli
+    from hotline.directory.views import bp as customers_bp
+    from hotline.outages.api import bp as outages_api
+    from hotline.outages.views import bp as outages_bp
+    from hotline.web import labels, panels
+
     @login_manager.user_loader
     def _load_user(user_id: str):
         return db.session.get(auth_models.User, int(user_id))
@@ -32,6 +42,14 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(_i18n_cli())
+    for blueprint in (customers_bp, outages_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    api.register_blueprint(customers_api)
+    api.register_blueprint(outages_api)
+    app.cli.add_command(customers_cli)
+    app.cli.add_command(demo_cli)
+    labels.init_app(app)
+    panels.init_app(app)
 
 
 def _i18n_cli():

@@ -43,3 +43,38 @@ def list_areas(session: Session) -> list[Area]:
 
 def list_departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def search_accounts(session: Session, *, phone: str = "", account: str = "", q: str = "",
+                    limit: int = 50, offset: int = 0) -> tuple[list[CustomerAccount], int]:
+    """Customer search for the console and the API: by phone (any format), account number
+    (exact) and name or street (substring). Returns (page, total)."""
+    from sqlalchemy import func, or_
+
+    stmt = select(CustomerAccount)
+    if phone.strip():
+        e164 = try_e164(phone)
+        if e164 is None:
+            return [], 0
+        stmt = stmt.where(CustomerAccount.id.in_(
+            select(CustomerPhone.account_id).where(CustomerPhone.e164 == e164)))
+    if account.strip():
+        stmt = stmt.where(CustomerAccount.account_number == account.strip())
+    if q.strip():
+        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
+            "_", "\\_") + "%"
+        stmt = stmt.where(or_(CustomerAccount.name.like(pattern, escape="\\"),
+                              CustomerAccount.street.like(pattern, escape="\\")))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.options(selectinload(CustomerAccount.area), selectinload(CustomerAccount.phones))
+        .order_by(CustomerAccount.account_number).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def sees_full_phones(user) -> bool:
+    """R27: only those who talk to customers (agents, supervisors) need the whole number."""
+    return user.role in ("agent", "supervisor")
+
+
+CUSTOMER_DATA_ROLES = ("agent", "supervisor", "admin")

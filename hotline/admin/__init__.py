@@ -1,0 +1,1 @@
+"""Administration pages: users (roles, departments, A/B backups, absence), departments, areas."""

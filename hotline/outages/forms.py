@@ -1,0 +1,30 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+KIND_CHOICES = [("planned", _l("Planned")), ("emergency", _l("Emergency"))]
+
+
+class OutageForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    areas = SelectMultipleField(_l("Areas"), coerce=int, widget=ListWidget(prefix_label=False),
+                                option_widget=CheckboxInput())
+    start_at = DateTimeLocalField(_l("Start (local time)"), format="%Y-%m-%dT%H:%M",
+                                  validators=[DataRequired()])
+    expected_end_at = DateTimeLocalField(_l("Expected restoration (local time)"),
+                                         format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(max=2000)])
+    extent = TextAreaField(_l("Extent (streets, buildings)"), validators=[Length(max=2000)])
+    approver_id = SelectField(_l("Approved by"), coerce=int, validators=[Optional()])
+    urgent = BooleanField(_l("Urgent: announce with less notice than R25 asks"))
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Progress note"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ActionForm(FlaskForm):
+    """Restore, start or cancel: only the CSRF token."""

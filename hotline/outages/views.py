@@ -1,0 +1,168 @@
+"""Console pages for outage notices (R25, R26): every role sees them; supervisors and
+administrators announce, change, restore and cancel; anyone may report emergency progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hotline.auth.models import User
+from hotline.clock import utcnow
+from hotline.directory.services import list_areas
+from hotline.errors import Forbidden, NotFound, ValidationFailed
+from hotline.extensions import db
+from hotline.outages import services
+from hotline.outages.forms import ActionForm, NoteForm, OutageForm
+from hotline.outages.models import OUTAGE_STATUSES, OutageNotice
+from hotline.outages.queries import list_outages
+from hotline.web.forms import apply_errors, from_local, to_local
+
+bp = Blueprint("outages", __name__, url_prefix="/outages")
+
+
+def _outage(outage_id: int) -> OutageNotice:
+    outage = db.session.get(OutageNotice, outage_id)
+    if outage is None:
+        raise NotFound(_("No such outage notice."))
+    return outage
+
+
+def _choices(form: OutageForm) -> None:
+    from flask_babel import get_locale
+
+    locale = str(get_locale())
+    form.areas.choices = [(a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)]
+    managers = db.session.scalars(select(User).where(
+        User.role.in_(services.MANAGER_ROLES), User.active.is_(True)).order_by(User.username))
+    form.approver_id.choices = [(0, "—")] + [(u.id, u.label) for u in managers]
+
+
+@bp.route("")
+@login_required
+def index():
+    status = request.args.get("status", "")
+    area = request.args.get("area", type=int)
+    rows, total = list_outages(db.session, area_id=area,
+                               status=status if status in OUTAGE_STATUSES else None)
+    return render_template("outages/index.html", rows=rows, total=total, status=status,
+                           area=area, areas=list_areas(db.session), statuses=OUTAGE_STATUSES,
+                           can_manage=services.can_manage(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    if not services.can_manage(current_user):
+        raise Forbidden(_("Only supervisors and administrators manage outage notices."))
+    form = OutageForm()
+    _choices(form)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                outage = services.create_outage(
+                    db.session, current_user, kind=form.kind.data, area_ids=form.areas.data,
+                    start_at=from_local(form.start_at.data),
+                    expected_end_at=from_local(form.expected_end_at.data),
+                    cause=form.cause.data, extent=form.extent.data,
+                    approver_id=form.approver_id.data or None, urgent=form.urgent.data,
+                    now=utcnow())
+            except ValidationFailed as err:
+                db.session.rollback()
+                apply_errors(form, err)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Outage notice saved."), "success")
+                return redirect(url_for("outages.detail", outage_id=outage.id))
+        else:
+            status = 400 if form.csrf_token.errors else 422
+            form.form_errors.append(_("Please correct the marked fields."))
+    return render_template("outages/form.html", form=form, outage=None), status
+
+
+@bp.route("/<int:outage_id>")
+@login_required
+def detail(outage_id: int):
+    outage = _outage(outage_id)
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
+        {n.author_id for n in outage.updates} | {outage.approved_by_id, outage.created_by_id}
+        - {None})))}
+    return render_template("outages/detail.html", outage=outage, people=people,
+                           note_form=NoteForm(), action_form=ActionForm(),
+                           can_manage=services.can_manage(current_user),
+                           can_note=services.can_add_note(current_user, outage))
+
+
+@bp.route("/<int:outage_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(outage_id: int):
+    outage = _outage(outage_id)
+    if not services.can_manage(current_user):
+        raise Forbidden(_("Only supervisors and administrators manage outage notices."))
+    form = OutageForm(obj=None if request.method == "POST" else outage)
+    _choices(form)
+    if request.method == "GET":
+        form.kind.data = outage.kind
+        form.areas.data = [a.id for a in outage.areas]
+        form.start_at.data = to_local(outage.start_at)
+        form.expected_end_at.data = to_local(outage.expected_end_at)
+        form.approver_id.data = outage.approved_by_id or 0
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.update_outage(
+                    db.session, outage, current_user, area_ids=form.areas.data,
+                    start_at=from_local(form.start_at.data),
+                    expected_end_at=from_local(form.expected_end_at.data),
+                    cause=form.cause.data, extent=form.extent.data,
+                    approver_id=form.approver_id.data or None, urgent=form.urgent.data,
+                    now=utcnow())
+            except ValidationFailed as err:
+                db.session.rollback()
+                apply_errors(form, err)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Outage notice saved."), "success")
+                return redirect(url_for("outages.detail", outage_id=outage.id))
+        else:
+            status = 400 if form.csrf_token.errors else 422
+            form.form_errors.append(_("Please correct the marked fields."))
+    return render_template("outages/form.html", form=form, outage=outage), status
+
+
+@bp.route("/<int:outage_id>/notes", methods=["POST"])
+@login_required
+def add_note(outage_id: int):
+    outage = _outage(outage_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_("The note was not saved: write a note (and reload the page if it expired)."),
+              "error")
+        return redirect(url_for("outages.detail", outage_id=outage_id))
+    services.add_progress_note(db.session, outage, current_user, form.note.data, now=utcnow())
+    db.session.commit()
+    flash(_("Progress note added."), "success")
+    return redirect(url_for("outages.detail", outage_id=outage_id))
+
+
+ACTIONS = {"start": services.start_outage, "restore": services.restore_outage,
+           "cancel": services.cancel_outage}
+
+
+@bp.route("/<int:outage_id>/<any(start, restore, cancel):action>", methods=["POST"])
+@login_required
+def change_status(outage_id: int, action: str):
+    outage = _outage(outage_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired. Please try again."), "error")
+        return redirect(url_for("outages.detail", outage_id=outage_id))
+    ACTIONS[action](db.session, outage, current_user, now=utcnow())
+    db.session.commit()
+    flash(_("Outage status changed."), "success")
+    return redirect(url_for("outages.detail", outage_id=outage_id))

@@ -1,0 +1,39 @@
+"""Helpers shared by console forms: local times in and out, service errors onto fields."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from hotline.errors import ValidationFailed
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
+
+
+def from_local(value: datetime | None) -> datetime | None:
+    """A naive local time typed into a form → aware UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=local_zone()).astimezone(timezone.utc)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    """Aware UTC → naive local time for a form's input."""
+    if value is None:
+        return None
+    return value.astimezone(local_zone()).replace(tzinfo=None)
+
+
+def apply_errors(form, err: ValidationFailed) -> None:
+    """Show a service's refusal on the form: field messages beside fields, the rest on top."""
+    form.form_errors.append(err.message)
+    for name, message in err.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + [str(message)]
+        else:
+            form.form_errors.append(f"{name}: {message}")

@@ -1,0 +1,67 @@
+"""Home-page panels of the core, one set per role (real data only)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from hotline.admin.services import directory_counts
+from hotline.auth.models import User
+from hotline.clock import utcnow
+from hotline.extensions import db
+from hotline.outages.queries import current_outages, outage_counts
+from hotline.web.nav import HomePanel, NavItem, add_home_panel, add_nav
+
+EVERYONE = ("agent", "staff", "supervisor", "admin")
+CUSTOMER_ROLES = ("agent", "supervisor", "admin")
+
+
+def current_outages_context(user) -> dict:
+    return {"outages": current_outages(db.session, utcnow())}
+
+
+def customer_search_context(user) -> dict:
+    return {}
+
+
+def department_context(user) -> dict:
+    """Staff: their department, its liaison, who backs up whom (R14, R29)."""
+    dept = user.department
+    members = [] if dept is None else list(db.session.scalars(
+        select(User).where(User.department_id == dept.id, User.active.is_(True))
+        .options(selectinload(User.backup_user)).order_by(User.username)))
+    covering = list(db.session.scalars(select(User).where(
+        User.backup_user_id == user.id, User.absent.is_(True), User.active.is_(True))))
+    return {"department": dept, "members": members, "covering": covering}
+
+
+def supervisor_context(user) -> dict:
+    absent = list(db.session.scalars(
+        select(User).where(User.absent.is_(True), User.active.is_(True))
+        .options(selectinload(User.backup_user), selectinload(User.department))
+        .order_by(User.username)))
+    return {"counts": outage_counts(db.session), "absent": absent}
+
+
+def admin_context(user) -> dict:
+    return {"counts": directory_counts(db.session)}
+
+
+def init_app(app: Flask) -> None:
+    add_nav(app, NavItem("web.home", _l("Home"), EVERYONE, order=0))
+    add_nav(app, NavItem("customers.search", _l("Customers"), CUSTOMER_ROLES, order=20))
+    add_nav(app, NavItem("outages.index", _l("Outages"), EVERYONE, order=30))
+    add_nav(app, NavItem("admin.users", _l("Users"), ("admin",), order=80))
+    add_nav(app, NavItem("admin.departments", _l("Departments"), ("admin",), order=81))
+    add_nav(app, NavItem("admin.areas", _l("Areas"), ("admin",), order=82))
+    add_home_panel(app, HomePanel("panels/customer_search.html", customer_search_context,
+                                  ("agent", "supervisor"), order=10))
+    add_home_panel(app, HomePanel("panels/outages.html", current_outages_context,
+                                  ("agent", "staff"), order=20))
+    add_home_panel(app, HomePanel("panels/department.html", department_context,
+                                  ("staff",), order=10))
+    add_home_panel(app, HomePanel("panels/supervisor.html", supervisor_context,
+                                  ("supervisor",), order=20))
+    add_home_panel(app, HomePanel("panels/admin.html", admin_context, ("admin",), order=10))
