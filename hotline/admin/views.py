@@ -17,7 +17,7 @@ from hotline.directory.models import Area, Department
 from hotline.directory.services import list_areas, list_departments
 from hotline.errors import NotFound, ValidationFailed
 from hotline.extensions import db
-from hotline.web.forms import apply_errors
+from hotline.web.forms import apply_errors, choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,12 +45,12 @@ def _refused(form) -> int:
 
 def _user_choices(form: UserForm, user: User | None) -> None:
     locale = str(get_locale())
-    form.department_id.choices = [(0, "—")] + [
-        (d.id, f"{d.name(locale)} ({d.code})") for d in list_departments(db.session)]
+    form.department_id.choices = choices([(0, "—")] + [
+        (d.id, f"{d.name(locale)} ({d.code})") for d in list_departments(db.session)])
     others = db.session.scalars(select(User).where(User.active.is_(True)).order_by(
         User.username))
-    form.backup_user_id.choices = [(0, "—")] + [
-        (u.id, f"{u.label} ({u.username})") for u in others if user is None or u.id != user.id]
+    form.backup_user_id.choices = choices([(0, "—")] + [
+        (u.id, f"{u.label} ({u.username})") for u in others if user is None or u.id != user.id])
 
 
 @bp.route("/users")
@@ -130,8 +130,8 @@ def user_edit(user_id: int):
 
 def _department_choices(form: DepartmentForm) -> None:
     locale = str(get_locale())
-    form.area_id.choices = [(0, _("City-wide"))] + [
-        (a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)]
+    form.area_id.choices = choices([(0, _("City-wide"))] + [
+        (a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)])
 
 
 @bp.route("/departments")

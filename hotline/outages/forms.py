@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.fields import DateTimeLocalField
+from hotline.web.forms import choices
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,7 +10,7 @@ KIND_CHOICES = [("planned", _l("Planned")), ("emergency", _l("Emergency"))]
 
 
 class OutageForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
+    kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES))
     areas = SelectMultipleField(_l("Areas"), coerce=int, widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput())
     start_at = DateTimeLocalField(_l("Start (local time)"), format="%Y-%m-%dT%H:%M",

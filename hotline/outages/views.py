@@ -17,7 +17,7 @@ from hotline.outages import services
 from hotline.outages.forms import ActionForm, NoteForm, OutageForm
 from hotline.outages.models import OUTAGE_STATUSES, OutageNotice
 from hotline.outages.queries import list_outages
-from hotline.web.forms import apply_errors, from_local, to_local
+from hotline.web.forms import apply_errors, choices, from_local, to_local
 
 bp = Blueprint("outages", __name__, url_prefix="/outages")
 
@@ -33,10 +33,11 @@ def _choices(form: OutageForm) -> None:
     from flask_babel import get_locale
 
     locale = str(get_locale())
-    form.areas.choices = [(a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)]
+    form.areas.choices = choices(
+        [(a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)])
     managers = db.session.scalars(select(User).where(
         User.role.in_(services.MANAGER_ROLES), User.active.is_(True)).order_by(User.username))
-    form.approver_id.choices = [(0, "—")] + [(u.id, u.label) for u in managers]
+    form.approver_id.choices = choices([(0, "—")] + [(u.id, u.label) for u in managers])
 
 
 @bp.route("")

@@ -37,3 +37,10 @@ def apply_errors(form, err: ValidationFailed) -> None:
             field.errors = list(field.errors or []) + [str(message)]
         else:
             form.form_errors.append(f"{name}: {message}")
+
+
+def choices(pairs):
+    """(value, label) pairs as WTForms choices (tuples are deprecated in WTForms 3.3)."""
+    from wtforms.fields.choices import SelectChoice
+
+    return [SelectChoice(value, label) for value, label in pairs]
