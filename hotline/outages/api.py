@@ -16,14 +16,18 @@ bp = ApiBlueprint("outages_api", __name__, url_prefix="/outages",
                   description="Outage notices (R25, R26).")
 
 
-def _area_ids(codes: list[str]) -> list[int]:
+def _area_ids(codes: list[str], *, field: str = "areas",
+              message: str = "outage notice not saved") -> list[int]:
     ids, unknown = [], []
     for code in codes:
         area = area_by_code(db.session, code)
-        (ids.append(area.id) if area else unknown.append(code))
+        if area is None:
+            unknown.append(code)
+        else:
+            ids.append(area.id)
     if unknown:
-        raise ValidationFailed("outage notice not saved",
-                               fields={"areas": f"unknown area code(s): {', '.join(unknown)}"})
+        raise ValidationFailed(message, fields={
+            field: f"unknown area code(s): {', '.join(unknown)}"})
     return ids
 
 
@@ -32,7 +36,8 @@ def _area_ids(codes: list[str]) -> list[int]:
 @bp.response(200, OutageSchema(many=True))
 @bp.paginate()
 def list_notices(args, pagination_parameters):
-    area_id = _area_ids([args["area"]])[0] if args["area"] else None
+    area_id = (_area_ids([args["area"]], field="area", message="unknown area")[0]
+               if args["area"] else None)
     rows, total = list_outages(db.session, area_id=area_id, status=args["status"],
                                at=args["at"], limit=pagination_parameters.page_size,
                                offset=pagination_parameters.first_item)

@@ -334,3 +334,14 @@ def test_staff_see_outages(client, session, setup, login_as, clock):
     login_as(staff)
     assert "停电停水" in client.get("/outages").get_data(as_text=True)
     assert "停电停水" in client.get("/").get_data(as_text=True)
+
+
+def test_api_query_with_unknown_area_or_status_is_422(client, session, setup, clock):
+    token = make_token(session, setup["agent"], clock.now())
+    session.commit()
+    unknown = client.get("/api/v1/outages?area=NOPE", headers=auth(token))
+    assert unknown.status_code == 422 and "area" in unknown.get_json()["error"]["fields"]
+    status = client.get("/api/v1/outages?status=flooded", headers=auth(token))
+    assert status.status_code == 422 and "status" in status.get_json()["error"]["fields"]
+    naive = client.get("/api/v1/outages?at=2026-11-24T10:00:00", headers=auth(token))
+    assert naive.status_code == 422 and "at" in naive.get_json()["error"]["fields"]
