@@ -68,7 +68,7 @@ def extract(package_dir: Path):
 
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
-                "_l": None, "_n": (1, 2)}
+                "_l": None, "_n": (1, 2), "tr": None, "tr_install": None}
     catalog = Catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
             str(package_dir), method_map=method_map, keywords=keywords,
@@ -111,3 +111,21 @@ def tr(message: str, **params) -> str:
     if has_request_context():
         return gettext(message, **params)
     return message % params if params else message
+
+
+def install_locale() -> str:
+    from flask import current_app, has_app_context
+
+    return current_app.config["HOTLINE_LOCALE"] if has_app_context() else "zh_CN"
+
+
+def tr_install(message: str, **params) -> str:
+    """gettext in the install's language (`HOTLINE_LOCALE`), for text stored once and read by
+    many people (notification titles), whoever's request wrote it."""
+    from flask import current_app, has_app_context
+    from flask_babel import force_locale, gettext
+
+    if not has_app_context():
+        return message % params if params else message
+    with force_locale(current_app.config["HOTLINE_LOCALE"]):
+        return gettext(message, **params)

@@ -174,11 +174,13 @@ def parse_csv(text: str, area_codes: Collection[str], region: str = DEFAULT_REGI
     reader.fieldnames = header
 
     def records():
+        start = reader.line_num + 1  # a quoted cell may span lines: report the first
         for record in reader:
             if None in record:  # more cells than header columns
-                yield reader.line_num, {**record, "__extra__": "x"}
+                yield start, {**record, "__extra__": "x"}
             elif any((v or "").strip() for v in record.values()):
-                yield reader.line_num, record
+                yield start, record
+            start = reader.line_num + 1
 
     result = ParseResult()
     rows = list(records())

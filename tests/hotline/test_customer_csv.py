@@ -79,6 +79,7 @@ def test_empty_file_and_blank_lines():
 
 
 def test_quoted_multiline_cells_keep_file_line_numbers():
-    text = csv_of('1010,"王\n五",建设路,3号,,CD,,,,,', "1011,赵六,建设路,3号,,XX,,,,,")
+    text = csv_of('1010,"王\n五",建设路,3号,,XX,,,,,', "1011,赵六,建设路,3号,,XX,,,,,")
     result = parse_csv(text, {"CD"})
-    assert [str(e) for e in result.errors] == ["line 4: area_code: no area 'XX'"]
+    assert [str(e) for e in result.errors] == ["line 2: area_code: no area 'XX'",
+                                               "line 4: area_code: no area 'XX'"]

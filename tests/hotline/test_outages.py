@@ -100,6 +100,7 @@ def test_emergency_is_active_at_once_and_agents_are_notified(session, setup, clo
     assert outage.status == "active"
     note = session.scalar(select(Notification))
     assert note.recipient_role == "agent" and note.link == f"/outages/{outage.id}"
+    assert note.title == f"抢修停水：{setup['area'].name_zh}"  # the install's language
 
 
 def test_status_changes_and_illegal_ones(session, setup, clock):
