@@ -29,6 +29,7 @@ class CustomerSchema(ma.Schema):
 
 
 class CustomerQuerySchema(ma.Schema):
-    phone = ma.fields.String(load_default="", metadata={"description": "any format; matched as E.164"})
+    phone = ma.fields.String(load_default="",
+                             metadata={"description": "any format; matched as E.164"})
     account = ma.fields.String(load_default="", metadata={"description": "exact account number"})
     q = ma.fields.String(load_default="", metadata={"description": "part of the name or street"})

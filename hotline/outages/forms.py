@@ -6,6 +6,8 @@ from hotline.web.forms import choices
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+# What browsers send from <input type="datetime-local"> (the first is also how it is shown).
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 KIND_CHOICES = [("planned", _l("Planned")), ("emergency", _l("Emergency"))]
 
 
@@ -13,10 +15,10 @@ class OutageForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(KIND_CHOICES))
     areas = SelectMultipleField(_l("Areas"), coerce=int, widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput())
-    start_at = DateTimeLocalField(_l("Start (local time)"), format="%Y-%m-%dT%H:%M",
+    start_at = DateTimeLocalField(_l("Start (local time)"), format=LOCAL_FORMATS,
                                   validators=[DataRequired()])
     expected_end_at = DateTimeLocalField(_l("Expected restoration (local time)"),
-                                         format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+                                         format=LOCAL_FORMATS, validators=[DataRequired()])
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(), Length(max=2000)])
     extent = TextAreaField(_l("Extent (streets, buildings)"), validators=[Length(max=2000)])
     approver_id = SelectField(_l("Approved by"), coerce=int, validators=[Optional()])

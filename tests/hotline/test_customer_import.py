@@ -28,7 +28,8 @@ def test_import_creates_accounts(app, session, tmp_path):
     make_area(session, code="CD")
     session.commit()
     path = write(tmp_path,
-                 "1001,王建国,解放东路,12号,人民医院对面,CD,138 0013 8000;+86 139 1234 5678,M1,12.50,2026-10-05,88.00",
+                 "1001,王建国,解放东路,12号,人民医院对面,CD,138 0013 8000;+86 139 1234 5678,"
+                 "M1,12.50,2026-10-05,88.00",
                  "1002,李四,建设路,3号,,CD,,,,,")
     result = app.test_cli_runner().invoke(args=["customers", "import", path])
     assert result.exit_code == 0, result.output
