@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
+from hotline.directory.phones import try_e164
 from hotline.directory.presenters import phones_for
 from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, search_accounts
 from hotline.errors import NotFound
@@ -49,6 +50,7 @@ def search():
     return render_template("customers/search.html", rows=rows, total=total, page=page,
                            page_size=PAGE_SIZE, searched=searched, phone=phone,
                            account=account, q=q,
+                           bad_phone=bool(phone) and try_e164(phone) is None,
                            phones={a.id: phones_for(current_user, a) for a in rows})
 
 

@@ -19,3 +19,11 @@ def init_app(app: Flask) -> None:
                         ("outage_kind_label", OUTAGE_KIND), ("area_kind_label", AREA_KIND),
                         ("department_kind_label", DEPARTMENT_KIND)):
         app.jinja_env.globals[name] = (lambda t: lambda code: t.get(code, code))(table)
+    app.jinja_env.globals["list_sep"] = list_separator
+
+
+def list_separator() -> str:
+    """How a list of names is joined: 城东区、城西区 / Chengdong, Chengxi."""
+    from flask_babel import get_locale
+
+    return ", " if str(get_locale()).startswith("en") else "、"

@@ -35,6 +35,8 @@ def test_search_by_name_and_account(client, session, household, login_as):
     login_as(make_user(session, role="agent"))
     by_name = client.get("/customers?q=李").get_data(as_text=True)
     assert "11000002" in by_name and "11000001" not in by_name
+    bad = client.get("/customers?phone=12").get_data(as_text=True)
+    assert "电话号码无效" in bad and "11000001" not in bad
     by_account = client.get("/customers?account=11000001").get_data(as_text=True)
     assert "王建国" in by_account and "李四" not in by_account
 
