@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 
@@ -26,8 +27,8 @@ class PolicyForm(FlaskForm):
 
 class CalendarDayForm(FlaskForm):
     day = DateField(_l("Date"), validators=[DataRequired()])
-    kind = SelectField(_l("Make it a"), choices=[("holiday", _l("holiday")),
-                                                 ("workday", _l("working day"))])
+    kind = SelectField(_l("Make it a"), choices=[SelectChoice("holiday", _l("holiday")),
+                                                 SelectChoice("workday", _l("working day"))])
     note = StringField(_l("Official notice"), validators=[DataRequired()])
 
 
