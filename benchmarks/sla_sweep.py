@@ -59,8 +59,10 @@ def load(conn, dialect: str, rows: int, due: int) -> None:
               ts - interval '1 day', ts, ts, ts - interval '4 hours',
               CASE WHEN g <= :running THEN NULL ELSE ts - interval '1 hour' END, ''
             FROM (SELECT g, CASE
-                    WHEN g <= :due THEN timestamptz '2026-11-24 02:00+00' - g * interval '1 second'
-                    WHEN g <= :running THEN timestamptz '2026-11-25 02:00+00' + g * interval '1 second'
+                    WHEN g <= :due
+                      THEN timestamptz '2026-11-24 02:00+00' - g * interval '1 second'
+                    WHEN g <= :running
+                      THEN timestamptz '2026-11-25 02:00+00' + g * interval '1 second'
                     ELSE timestamptz '2026-10-24 02:00+00' - g * interval '1 second' END AS ts
                   FROM generate_series(1, :rows) AS g) AS s"""), params)
         return

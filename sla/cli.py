@@ -30,7 +30,8 @@ def fail(err: DomainError) -> None:
 
 def kind_labels() -> dict[str, str]:
     return {HOLIDAY: _("holiday"), ADJUSTED_WORKDAY: _("adjusted working day (调休)"),
-            OVERRIDE_HOLIDAY: _("holiday (override)"), OVERRIDE_WORKDAY: _("working day (override)")}
+            OVERRIDE_HOLIDAY: _("holiday (override)"),
+            OVERRIDE_WORKDAY: _("working day (override)")}
 
 
 @calendar_cli.command("show")

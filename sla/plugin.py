@@ -39,6 +39,10 @@ def init_app(app: Flask) -> None:
         if os.environ.get(key):
             app.config[key] = float(os.environ[key])
     app.register_blueprint(bp)
+    from hotline.api import register_blueprint
+    from sla.api import bp as api_bp
+
+    register_blueprint(api_bp)
     app.cli.add_command(calendar_cli)
     app.cli.add_command(sla_cli)
     app.cli.add_command(clock_command)

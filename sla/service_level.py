@@ -217,3 +217,13 @@ def waiting_longer_than(session: Session, source: CallSource | None, now: dateti
         if waited > seconds:
             found.append(Waiting(fact.call_id, fact.line, waited))
     return sorted(found, key=lambda w: -w.waited_seconds)
+
+
+def intervals_between(session: Session, start: datetime, end: datetime,
+                      line: str | None = None) -> list[ServiceLevelInterval]:
+    stmt = select(ServiceLevelInterval).where(ServiceLevelInterval.starts_at >= start,
+                                              ServiceLevelInterval.starts_at < end)
+    if line is not None:
+        stmt = stmt.where(ServiceLevelInterval.line == line)
+    return list(session.scalars(stmt.order_by(ServiceLevelInterval.starts_at,
+                                              ServiceLevelInterval.line)))
