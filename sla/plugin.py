@@ -71,13 +71,12 @@ def supervision_panel(user) -> dict:
     from hotline.extensions import db
     from sla import calendar_admin
     from sla.clusters import open_clusters
-    from sla.ports import ports
     from sla.settings import current_context
-    from sla.watch import breached_open
+    from sla.watch import count_breached_open
 
     ctx = current_context(db.session)
     today = utcnow().astimezone(ctx.zone).date()
-    return {"breaches": len(breached_open(db.session, ports(), limit=1000)),
+    return {"breaches": count_breached_open(db.session),
             "clusters": len(open_clusters(db.session)),
             "calendar_warning": calendar_admin.next_year_warning(db.session, ctx.calendar,
                                                                  today)}

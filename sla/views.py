@@ -20,6 +20,7 @@ from sla.clusters import close_cluster, open_clusters
 from sla.forms import CalendarDayForm, CloseClusterForm, ConfirmYearForm, PolicyForm
 from sla.jobs import level_settings
 from sla.models import Cluster
+from sla.notices import describe
 from sla.ports import ports
 from sla.settings import current_context, display_calendar
 from sla.watch import breached_open, follow_up_list, warned_open
@@ -107,7 +108,11 @@ def cluster(cluster_id: int):
     if row is None:
         raise NotFound("no such cluster")
     _, areas = _names()
+    members = describe(db.session, ports(), ((row.subject_type, m.subject_id)
+                                             for m in row.members))
     return render_template("sla/cluster.html", cluster=row, areas=areas,
+                           members=[(m, members[(row.subject_type, m.subject_id)])
+                                    for m in row.members],
                            form=CloseClusterForm())
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, select, text, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.orm import Session
 
 from hotline.directory.models import Department
@@ -228,6 +228,11 @@ def breached_open(session: Session, ports: SlaPorts, *, limit: int = 200) -> lis
         .order_by(Deadline.due_at).limit(limit)))
     infos = describe(session, ports, ((r.subject_type, r.subject_id) for r in rows))
     return [DueItem(r, infos[(r.subject_type, r.subject_id)]) for r in rows]
+
+
+def count_breached_open(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Deadline).where(
+        ACTIVE, Deadline.breached_at.is_not(None))) or 0
 
 
 def warned_open(session: Session, ports: SlaPorts, *, limit: int = 200) -> list[DueItem]:

@@ -147,6 +147,7 @@ def test_cluster_page_and_close(app, session, clock, login_as, orders):
     session.commit()
     client = login_as(user)
     html = client.get(f"/sla/clusters/{cluster_id}").get_data(as_text=True)
+    assert 'href="/workorders/WO-3"' in html  # members come from the subject describer
     token = csrf_token_from(html)
     assert client.post(f"/sla/clusters/{cluster_id}/close",
                        data={"csrf_token": token, "note": ""}).status_code == 422
@@ -160,3 +161,5 @@ def test_home_panels(app, session, login_as):
     agent = make_user(session, "agent")
     session.commit()
     assert "时限督办" in login_as(supervisor).get("/").get_data(as_text=True)
+    login_as(agent)
+    assert "回访电话" in login_as(agent).get("/").get_data(as_text=True)

@@ -147,3 +147,37 @@ def test_sweep_uses_the_partial_indexes(app, session):
         # SQLite picks the partial index by its WHERE; PostgreSQL's choice among usable
         # indexes depends on statistics (benchmarks/sla_sweep.py shows it at scale).
         assert (index in plan) if not postgres else ("Seq Scan" not in plan), plan
+
+
+def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders):
+    """Two sweeps in two transactions at the same time (two clocks, or a clock and a manual
+    run): the conditional UPDATE lets exactly one claim each clock."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from hotline.extensions import db
+
+    now = clock.now()
+    for i in range(1, 51):
+        orders.add(i, department_id=None)
+        clocks.start_clock(session, ("work_order", i), "reply", Limit(minutes=5), now=now)
+    session.commit()
+    p = ports(app)
+    barrier = threading.Barrier(2)
+    claimed = []
+
+    def run():
+        with app.app_context():
+            with Session(db.engine) as own:
+                barrier.wait()
+                claimed.append(sweep_breaches(own, p, now + timedelta(minutes=6)).claimed)
+                own.commit()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(claimed) == [0, 50]
+    assert len(keys(session)) == 50
