@@ -3,6 +3,8 @@ deterministic dedupe key, so a sweep run twice (or by two clocks) sends it once.
 
 from __future__ import annotations
 
+import json
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -62,24 +64,22 @@ def notify_many(session: Session, notices: Iterable[Notice], now: datetime) -> i
         return 0
     table = Notification.__table__
     if session.get_bind().dialect.name == "postgresql":
-        return _insert_unnest(session, rows, now)
+        return _insert_json(session, rows, now)
     stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
     return session.execute(stmt, rows).rowcount
 
 
-# One statement with one array per column: PostgreSQL unpacks the batch server-side, far
-# cheaper than a statement with tens of thousands of parameters.
-_UNNEST = text("""
+# One statement whose rows travel as one JSON document: PostgreSQL unpacks the batch
+# server-side, far cheaper than binding tens of thousands of parameters or array elements.
+_FROM_JSON = text("""
     INSERT INTO notifications (kind, severity, title, body, link, recipient_user_id,
                                recipient_role, department_id, dedupe_key, created_at)
     SELECT kind, severity, title, body, link, recipient_user_id, recipient_role,
            department_id, dedupe_key, :created_at
-    FROM unnest(CAST(:kind AS text[]), CAST(:severity AS text[]), CAST(:title AS text[]),
-                CAST(:body AS text[]), CAST(:link AS text[]),
-                CAST(:recipient_user_id AS integer[]), CAST(:recipient_role AS text[]),
-                CAST(:department_id AS integer[]), CAST(:dedupe_key AS text[]))
-         AS t(kind, severity, title, body, link, recipient_user_id, recipient_role,
-              department_id, dedupe_key)
+    FROM json_to_recordset(CAST(:rows AS json))
+         AS t(kind text, severity text, title text, body text, link text,
+              recipient_user_id integer, recipient_role text, department_id integer,
+              dedupe_key text)
     ON CONFLICT (dedupe_key) DO NOTHING""").bindparams(
     bindparam("created_at", type_=UTCDateTime()))
 
@@ -87,10 +87,9 @@ _COLUMNS = ("kind", "severity", "title", "body", "link", "recipient_user_id",
             "recipient_role", "department_id", "dedupe_key")
 
 
-def _insert_unnest(session: Session, rows: list[dict], now: datetime) -> int:
-    params = {c: [r[c] for r in rows] for c in _COLUMNS}
-    params["created_at"] = now
-    return session.execute(_UNNEST, params).rowcount
+def _insert_json(session: Session, rows: list[dict], now: datetime) -> int:
+    payload = json.dumps([{c: r[c] for c in _COLUMNS} for r in rows], ensure_ascii=False)
+    return session.execute(_FROM_JSON, {"rows": payload, "created_at": now}).rowcount
 
 
 def backups_of_department(session: Session, department_ids: Iterable[int]
