@@ -21,7 +21,7 @@ from hotline.clock import app_clock
 from hotline.extensions import db
 from sla import jobs, lease
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class ClockRunner:
                 return None
             finally:
                 db.session.remove()
-        log.debug("clock job %s: %s", job.id, result)
+        log.info("clock job %s: %s", job.id, result)
         return result
 
     def release(self) -> None:
@@ -136,7 +136,8 @@ def serve(app: Flask, holder: str | None = None) -> None:
     log.info("clock %s starting (standby until it holds the lease)", runner.holder)
 
     def _stop(signum, frame):  # SIGTERM (the platform stopping the dyno): release, exit
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, _stop)
     try:

@@ -17,7 +17,7 @@ from sla.ports import ports
 from sla.settings import current_context
 from sla.watch import sweep_breaches, sweep_warnings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
 
 
 def watch_deadlines(session: Session, app: Flask, now: datetime) -> dict:
