@@ -20,6 +20,9 @@ from hotline.notifications.models import Notification
 from sla.ports import SlaPorts, SubjectInfo
 
 
+DESCRIBE_CHUNK = 5000
+
+
 @dataclass(frozen=True)
 class Notice:
     dedupe_key: str
@@ -43,7 +46,11 @@ def describe(session: Session, ports: SlaPorts,
     found: dict[tuple[str, int], SubjectInfo] = {}
     for subject_type, ids in by_type.items():
         describer = ports.subjects.get(subject_type)
-        infos = describer(session, sorted(ids)) if describer else {}
+        infos: dict[int, SubjectInfo] = {}
+        ordered = sorted(ids)
+        # Chunks keep a describer's `IN (...)` under SQLite's bound-parameter limit.
+        for i in range(0, len(ordered), DESCRIBE_CHUNK) if describer else ():
+            infos.update(describer(session, ordered[i:i + DESCRIBE_CHUNK]))
         for subject_id in ids:
             found[(subject_type, subject_id)] = infos.get(subject_id) or SubjectInfo(
                 subject_type=subject_type, subject_id=subject_id,

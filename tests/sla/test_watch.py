@@ -181,3 +181,15 @@ def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders):
         t.join(30)
     assert sorted(claimed) == [0, 50]
     assert len(keys(session)) == 50
+
+
+def test_describer_is_called_in_chunks(app, session, orders, monkeypatch):
+    from sla import notices
+
+    monkeypatch.setattr(notices, "DESCRIBE_CHUNK", 2)
+    for i in range(1, 6):
+        orders.add(i)
+    infos = notices.describe(session, ports(app), [("work_order", i) for i in range(1, 7)])
+    assert orders.calls == 3
+    assert infos[("work_order", 5)].label == "WO-5"
+    assert infos[("work_order", 6)].label == "work_order #6"  # unknown to the describer
