@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ def parse_day(value: str) -> date:
     try:
         return date.fromisoformat((value or "").strip())
     except ValueError:
-        raise ValidationFailed(f"not a date (YYYY-MM-DD): {value!r}",
+        raise ValidationFailed(_("not a date (YYYY-MM-DD): %(value)s", value=repr(value)),
                                fields={"day": "YYYY-MM-DD"}) from None
 
 
@@ -28,13 +29,15 @@ def set_override(session: Session, day: date, kind: str, note: str, *,
     """Make `day` a holiday or a working day, citing the official notice. Setting a day
     again replaces the earlier override."""
     if kind not in KINDS:
-        raise ValidationFailed(f"kind must be 'holiday' or 'workday', not {kind!r}",
+        raise ValidationFailed(_("kind must be 'holiday' or 'workday', not %(kind)s",
+                                 kind=repr(kind)),
                                fields={"kind": "holiday | workday"})
     note = (note or "").strip()
     if not note:
-        raise ValidationFailed("cite the official notice in the note", fields={"note": "required"})
+        raise ValidationFailed(_("cite the official notice in the note"),
+                               fields={"note": "required"})
     if not 2000 <= day.year <= 2100:
-        raise ValidationFailed("the year is out of range", fields={"day": "2000–2100"})
+        raise ValidationFailed(_("the year is out of range"), fields={"day": "2000–2100"})
     row = session.scalar(select(CalendarDay).where(CalendarDay.day == day))
     if row is None:
         row = CalendarDay(day=day, working=KINDS[kind], note=note, created_at=now)
@@ -50,7 +53,7 @@ def set_override(session: Session, day: date, kind: str, note: str, *,
 def remove_override(session: Session, day: date) -> None:
     row = session.scalar(select(CalendarDay).where(CalendarDay.day == day))
     if row is None:
-        raise NotFound(f"no override on {day.isoformat()}")
+        raise NotFound(_("no override on %(day)s", day=day.isoformat()))
     session.delete(row)
     session.flush()
 
@@ -59,9 +62,10 @@ def confirm_year(session: Session, year: int, *, user_id: int | None, note: str,
                  now: datetime) -> CalendarYear:
     """An admin reviewed the official notice for `year` (and added overrides if needed)."""
     if not 2000 <= year <= 2100:
-        raise ValidationFailed("the year is out of range", fields={"year": "2000–2100"})
+        raise ValidationFailed(_("the year is out of range"), fields={"year": "2000–2100"})
     if not (note or "").strip():
-        raise ValidationFailed("cite the official notice in the note", fields={"note": "required"})
+        raise ValidationFailed(_("cite the official notice in the note"),
+                               fields={"note": "required"})
     row = session.scalar(select(CalendarYear).where(CalendarYear.year == year))
     if row is None:
         row = CalendarYear(year=year, confirmed_at=now)

@@ -36,7 +36,7 @@ def detect_clusters(session: Session, ports: SlaPorts, now: datetime, *, size: i
     if ports.clusters is None:
         return result
     if size < 2:
-        raise ValidationFailed("a cluster needs at least 2 subjects", fields={"size": size})
+        raise ValidationFailed(_("a cluster needs at least 2 subjects"), fields={"size": size})
     candidates = ports.clusters(session, now - window, now + timedelta(microseconds=1))
     groups: dict[tuple[str, int], set[int]] = defaultdict(set)
     for c in candidates:
@@ -56,9 +56,9 @@ def detect_clusters(session: Session, ports: SlaPorts, now: datetime, *, size: i
                 continue
             cluster = _open_cluster(session, category, area_id, now, ctx, result)
         for subject_id in fresh:
-            _, added = add_once(session, ClusterMember(cluster_id=cluster.id, subject_id=subject_id,
-                                                       added_at=now),
-                                ClusterMember, cluster_id=cluster.id, subject_id=subject_id)
+            member = ClusterMember(cluster_id=cluster.id, subject_id=subject_id, added_at=now)
+            _member, added = add_once(session, member, ClusterMember, cluster_id=cluster.id,
+                                      subject_id=subject_id)
             if added and cluster.id not in result.created:
                 result.joined.append((cluster.id, subject_id))
     session.flush()
@@ -93,11 +93,12 @@ def close_cluster(session: Session, cluster_id: int, *, user_id: int | None, not
     """The manager handled the cluster (R13): the escalation clock is met."""
     cluster = session.get(Cluster, cluster_id)
     if cluster is None:
-        raise NotFound("no such cluster")
+        raise NotFound(_("no such cluster"))
     if cluster.status != "open":
-        raise Conflict("this cluster is already closed")
+        raise Conflict(_("this cluster is already closed"))
     if not (note or "").strip():
-        raise ValidationFailed("say how the cluster was handled", fields={"note": "required"})
+        raise ValidationFailed(_("Say how the cluster was handled."),
+                               fields={"note": "required"})
     cluster.status = "closed"
     cluster.closed_at = now
     cluster.closed_by_user_id = user_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hotline.directory.services import area_by_code
@@ -28,7 +29,7 @@ def parse_opened_at(value: str, zone) -> datetime:
     try:
         moment = datetime.fromisoformat((value or "").strip())
     except ValueError:
-        raise ValidationFailed(f"not an ISO 8601 date and time: {value!r}",
+        raise ValidationFailed(_("not an ISO 8601 date and time: %(value)s", value=repr(value)),
                                fields={"opened_at": "e.g. 2026-09-30T17:00+08:00"}) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
@@ -38,13 +39,15 @@ def planned_due(session: Session, ports: SlaPorts, category: str, opened_at: str
     ctx = current_context(session)
     known = known_categories(session, ports)
     if category not in known:
-        raise ValidationFailed(f"unknown category {category!r}; known: "
-                               + ", ".join(sorted(known)), fields={"category": "unknown"})
+        raise ValidationFailed(_("unknown category %(category)s; known: %(known)s",
+                                 category=repr(category), known=", ".join(sorted(known))),
+                               fields={"category": "unknown"})
     start = parse_opened_at(opened_at, ctx.zone)
     if area_code is not None:
         area = area_by_code(session, area_code)
         if area is None:
-            raise ValidationFailed(f"unknown area {area_code!r}", fields={"area": "unknown"})
+            raise ValidationFailed(_("unknown area %(area)s", area=repr(area_code)),
+                                   fields={"area": "unknown"})
         kinds = [area.kind]
     else:
         kinds = [None, *AREA_KINDS]

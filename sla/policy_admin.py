@@ -3,6 +3,7 @@ clocks keep the limit they started with (their rows carry it)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ def update_policy(session: Session, policy_id: int, *, limit_minutes: int | None
                   active: bool) -> SlaPolicy:
     policy = session.get(SlaPolicy, policy_id)
     if policy is None:
-        raise NotFound("no such policy")
+        raise NotFound(_("no such policy"))
     fields = {}
     if (limit_minutes is None) == (limit_working_days is None):
         fields["limit_minutes"] = "give either minutes or working days"
@@ -35,7 +36,7 @@ def update_policy(session: Session, policy_id: int, *, limit_minutes: int | None
     if warn_ratio is None or not 0.05 <= warn_ratio <= 0.99:
         fields["warn_ratio"] = "between 0.05 and 0.99"
     if fields:
-        raise ValidationFailed("the policy is not valid", fields=fields)
+        raise ValidationFailed(_("the policy is not valid"), fields=fields)
     policy.limit_minutes = limit_minutes
     policy.limit_working_days = limit_working_days
     policy.warn_ratio = warn_ratio

@@ -107,7 +107,7 @@ def cluster(cluster_id: int):
     row = db.session.get(Cluster, cluster_id)
     if row is None:
         raise NotFound("no such cluster")
-    _, areas = _names()
+    _departments, areas = _names()
     members = describe(db.session, ports(), ((row.subject_type, m.subject_id)
                                              for m in row.members))
     return render_template("sla/cluster.html", cluster=row, areas=areas,

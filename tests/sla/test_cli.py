@@ -46,10 +46,10 @@ def test_calendar_add_override_and_show_it(run, app, session):
 
 
 @pytest.mark.parametrize("args,message", [
-    (("2027-02-30", "holiday", "--note", "n"), "not a date"),
-    (("tomorrow", "holiday", "--note", "n"), "not a date"),
-    (("2027-02-06", "vacation", "--note", "n"), "kind must be"),
-    (("2027-02-06", "holiday", "--note", " "), "official notice"),
+    (("2027-02-30", "holiday", "--note", "n"), "不是有效日期"),
+    (("tomorrow", "holiday", "--note", "n"), "不是有效日期（YYYY-MM-DD）：'tomorrow'"),
+    (("2027-02-06", "vacation", "--note", "n"), "类型必须是"),
+    (("2027-02-06", "holiday", "--note", " "), "官方通知"),
 ])
 def test_calendar_add_refuses_bad_input(run, session, args, message):
     result = run("calendar", "add", *args)
@@ -85,9 +85,9 @@ def test_sla_due_area_kind_limits(run, session):
 
 
 @pytest.mark.parametrize("args,message", [
-    (("nonsense", "--opened-at", "2026-11-24T10:00"), "unknown category"),
-    (("leak", "--opened-at", "24/11/2026"), "not an ISO 8601"),
-    (("leak", "--opened-at", "2026-11-24T10:00", "--area", "NOPE"), "unknown area"),
+    (("nonsense", "--opened-at", "2026-11-24T10:00"), "未知类别 'nonsense'"),
+    (("leak", "--opened-at", "24/11/2026"), "不是 ISO 8601"),
+    (("leak", "--opened-at", "2026-11-24T10:00", "--area", "NOPE"), "未知区域 'NOPE'"),
 ])
 def test_sla_due_errors(run, args, message):
     result = run("sla", "due", *args)
