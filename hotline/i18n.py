@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_login import current_user
 
 LOCALES = ("zh_CN", "en")
@@ -29,6 +29,8 @@ def compile_catalogs(directories: list[str]) -> None:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # jobs and CLI commands speak the configured language
+        return current_app.config["HOTLINE_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user.locale
     chosen = session.get("locale")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -138,20 +139,31 @@ def resume(session: Session, subject: Subject, *, now: datetime,
 
 
 def extend(session: Session, subject: Subject, kind: str, new_due: datetime, *, now: datetime,
-           reason: str) -> Deadline:
-    """R15: an approved extension replaces the due time; the original stays for reporting."""
+           reason: str, requested_at: datetime | None = None) -> Deadline:
+    """R15: an approved extension replaces the due time; the original stays for reporting.
+    The department must ask before the deadline (`requested_at`, default `now`); a
+    supervisor may approve afterwards, which lifts a breach the watch marked meanwhile."""
+    if new_due is None or new_due.tzinfo is None:
+        raise ValidationFailed(_("the new time needs a time zone"), fields={"new_due": "naive"})
     if not (reason or "").strip():
-        raise ValidationFailed("an extension needs a reason", fields={"reason": "required"})
+        raise ValidationFailed(_("an extension needs a reason"), fields={"reason": "required"})
     rows = active_clocks(session, subject, kinds=[kind])
     if not rows:
-        raise ValidationFailed(f"no running {kind} clock to extend", fields={"kind": kind})
+        raise ValidationFailed(_("no running %(kind)s clock to extend", kind=kind),
+                               fields={"kind": kind})
     row = rows[0]
     if new_due <= row.due_at:
-        raise ValidationFailed("the new time must be later than the current deadline",
+        raise ValidationFailed(_("the new time must be later than the current deadline"),
                                fields={"new_due": "must be after " + row.due_at.isoformat()})
-    if row.breached_at is not None or now > row.due_at:
-        raise ValidationFailed("R15: an extension must be asked for before the deadline",
+    asked = requested_at or now
+    if asked > row.due_at:
+        raise ValidationFailed(_("R15: an extension must be asked for before the deadline"),
                                fields={"new_due": "deadline already passed"})
+    if new_due <= now:
+        raise ValidationFailed(_("the new time must be in the future"),
+                               fields={"new_due": "in the past"})
+    row.breached_at = None
+    row.escalated_at = None
     row.due_at = new_due
     row.warn_at = deadline_math.warn_at(now, new_due, row.warn_ratio)
     row.warned_at = None

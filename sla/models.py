@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, Float, Index, Integer, String, Text,
-                        UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer,
+                        String, Text, UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import Base, UTCDateTime
 
@@ -42,8 +42,20 @@ class Deadline(Base):
     __table_args__ = (
         CheckConstraint("state IN ('running', 'paused', 'met', 'cancelled')", name="state"),
         Index("ix_deadlines_subject", "subject_type", "subject_id", "kind"),
-        Index("ix_deadlines_state_due_at", "state", "due_at"),
-        Index("ix_deadlines_state_warn_at", "state", "warn_at"),
+        # The sweeps read only what is running and not yet handled: partial indexes keep
+        # their cost proportional to the due clocks, not to the (mostly met) table.
+        Index("ix_deadlines_due_unbreached", "due_at",
+              sqlite_where=text("state = 'running' AND breached_at IS NULL"),
+              postgresql_where=text("state = 'running' AND breached_at IS NULL")),
+        Index("ix_deadlines_warn_unwarned", "warn_at",
+              sqlite_where=text("state = 'running' AND warned_at IS NULL "
+                                "AND breached_at IS NULL"),
+              postgresql_where=text("state = 'running' AND warned_at IS NULL "
+                                    "AND breached_at IS NULL")),
+        Index("ix_deadlines_active_kind_due", "kind", "due_at",
+              sqlite_where=text("state IN ('running', 'paused')"),
+              postgresql_where=text("state IN ('running', 'paused')")),
+        Index("ix_deadlines_due_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,3 +96,105 @@ class CalendarDay(Base):
     working: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarYear(Base):
+    """An admin confirmed a year's working calendar after reviewing the official notice
+    (the State Council publishes the next year's holidays and 调休 each autumn)."""
+
+    __tablename__ = "calendar_years"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    confirmed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+CLUSTER_STATES = ("open", "closed")
+
+
+class Cluster(Base):
+    """R13: several open subjects of one category in one area within a short window."""
+
+    __tablename__ = "sla_clusters"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        # At most one open cluster per category and area: a later order joins it.
+        Index("uq_sla_clusters_open", "category", "area_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(32))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(32), default="work_order")
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    members: Mapped[list[ClusterMember]] = relationship(
+        back_populates="cluster", order_by="ClusterMember.subject_id",
+        cascade="all, delete-orphan")
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [m.subject_id for m in self.members]
+
+
+class ClusterMember(Base):
+    __tablename__ = "sla_cluster_members"
+    __table_args__ = (UniqueConstraint("cluster_id", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("sla_clusters.id"))
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    cluster: Mapped[Cluster] = relationship(back_populates="members")
+
+
+class ServiceLevelInterval(Base):
+    """R1, R2: one 15-minute rollup of the calls offered to agents on one line. Recomputing
+    an interval replaces its row (late webhooks fix themselves)."""
+
+    __tablename__ = "service_level_intervals"
+    __table_args__ = (UniqueConstraint("line", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line: Mapped[str] = mapped_column(String(32), default="hotline")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    offered: Mapped[int] = mapped_column(Integer, default=0)
+    answered: Mapped[int] = mapped_column(Integer, default=0)
+    answered_in_threshold: Mapped[int] = mapped_column(Integer, default=0)
+    abandoned: Mapped[int] = mapped_column(Integer, default=0)
+    short_abandoned: Mapped[int] = mapped_column(Integer, default=0)
+    wait_seconds_total: Mapped[float] = mapped_column(Float, default=0.0)
+    longest_wait_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def service_level(self) -> float | None:
+        return self.answered_in_threshold / self.offered if self.offered else None
+
+    @property
+    def answer_rate(self) -> float | None:
+        return self.answered / self.offered if self.offered else None
+
+    @property
+    def average_wait_seconds(self) -> float | None:
+        counted = self.answered + self.abandoned
+        return self.wait_seconds_total / counted if counted else None
+
+
+class ClockLease(Base):
+    """Exactly one active clock process: whoever holds an unexpired lease runs the jobs."""
+
+    __tablename__ = "clock_leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

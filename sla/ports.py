@@ -68,11 +68,37 @@ class CallSource(Protocol):
         """Calls in the queue right now, not yet answered."""
 
 
+@dataclass(frozen=True)
+class CategoryCount:
+    area_id: int | None
+    category: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OrderFigures:
+    """Work-order KPIs of a period (R12, R23). Rates are fractions in [0, 1], or None when
+    nothing was counted (no follow-ups due, no survey answers...)."""
+
+    follow_up_rate: float | None  # follow-up calls made / follow-ups due
+    satisfaction_rate: float | None  # satisfied / follow-up answers
+    reopen_rate: float | None  # reopened / resolved
+    top_categories: list[CategoryCount] = field(default_factory=list)  # by area, largest first
+
+
+class OrderStats(Protocol):
+    """Figures only the work-order package can compute, for [start, end)."""
+
+    def __call__(self, session: Session, start: datetime, end: datetime) -> OrderFigures: ...
+
+
 @dataclass
 class SlaPorts:
     subjects: dict[str, SubjectDescriber] = field(default_factory=dict)
     clusters: ClusterSource | None = None
     calls: CallSource | None = None
+    order_stats: OrderStats | None = None
+    categories: set[str] = field(default_factory=set)
 
 
 def ports(app: Flask | None = None) -> SlaPorts:
@@ -90,3 +116,12 @@ def register_cluster_source(app: Flask, source: ClusterSource) -> None:
 
 def register_call_source(app: Flask, source: CallSource) -> None:
     ports(app).calls = source
+
+
+def register_order_stats(app: Flask, stats: OrderStats) -> None:
+    ports(app).order_stats = stats
+
+
+def register_categories(app: Flask, codes: Iterable[str]) -> None:
+    """The subject categories that exist (for `hotline sla due` and the policy pages)."""
+    ports(app).categories.update(codes)

@@ -33,3 +33,10 @@ def current_context(session: Session) -> SlaContext:
     if has_request_context():
         g.sla_context = ctx
     return ctx
+
+
+def display_calendar(session: Session, language: str | None = None) -> WorkingCalendar:
+    """The calendar with overrides, holiday names in `language` (zh_CN by default)."""
+    ctx = current_context(session)
+    return WorkingCalendar(ctx.calendar.country, ctx.calendar.overrides,
+                           language=language or "zh_CN")

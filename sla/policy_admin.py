@@ -1,0 +1,45 @@
+"""Admin edits of the SLA policies. A change applies to clocks started afterwards; running
+clocks keep the limit they started with (their rows carry it)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.errors import NotFound, ValidationFailed
+from sla.models import SlaPolicy
+from sla.policies import KINDS, STARTS_ON
+
+
+def list_policies(session: Session) -> list[SlaPolicy]:
+    rows = session.scalars(select(SlaPolicy))
+    return sorted(rows, key=lambda p: (STARTS_ON.index(p.starts_on) if p.starts_on in STARTS_ON
+                                       else 99, p.category != "*", p.category,
+                                       KINDS.index(p.kind) if p.kind in KINDS else 99,
+                                       p.area_kind or ""))
+
+
+def update_policy(session: Session, policy_id: int, *, limit_minutes: int | None,
+                  limit_working_days: int | None, warn_ratio: float,
+                  active: bool) -> SlaPolicy:
+    policy = session.get(SlaPolicy, policy_id)
+    if policy is None:
+        raise NotFound(_("no such policy"))
+    fields = {}
+    if (limit_minutes is None) == (limit_working_days is None):
+        fields["limit_minutes"] = "give either minutes or working days"
+    if limit_minutes is not None and not 1 <= limit_minutes <= 60 * 24 * 90:
+        fields["limit_minutes"] = "between 1 minute and 90 days"
+    if limit_working_days is not None and not 1 <= limit_working_days <= 60:
+        fields["limit_working_days"] = "between 1 and 60 working days"
+    if warn_ratio is None or not 0.05 <= warn_ratio <= 0.99:
+        fields["warn_ratio"] = "between 0.05 and 0.99"
+    if fields:
+        raise ValidationFailed(_("the policy is not valid"), fields=fields)
+    policy.limit_minutes = limit_minutes
+    policy.limit_working_days = limit_working_days
+    policy.warn_ratio = warn_ratio
+    policy.active = bool(active)
+    session.flush()
+    return policy

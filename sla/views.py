@@ -1,0 +1,240 @@
+"""SLA console pages: dashboard, wallboard, follow-up list, clusters, policies, calendar,
+monthly report. Handlers parse, call one service, render."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hotline.auth.permissions import require_role
+from hotline.clock import utcnow
+from hotline.directory.models import Area, Department
+from hotline.errors import DomainError, NotFound, ValidationFailed
+from hotline.extensions import db
+from sla import calendar_admin, kpis, policy_admin, service_level
+from sla.clusters import close_cluster, open_clusters
+from sla.forms import CalendarDayForm, CloseClusterForm, ConfirmYearForm, PolicyForm
+from sla.jobs import level_settings
+from sla.models import Cluster
+from sla.notices import describe
+from sla.ports import ports
+from sla.settings import current_context, display_calendar
+from sla.watch import breached_open, follow_up_list, warned_open
+
+bp = Blueprint("sla", __name__, url_prefix="/sla", template_folder="templates")
+
+SUPERVISION = ("supervisor", "admin")
+
+
+def _names():
+    locale = str(getattr(current_user, "locale", "zh_CN"))
+    pick = (lambda r: r.name_en) if locale == "en" else (lambda r: r.name_zh)
+    departments = {d.id: pick(d) for d in db.session.scalars(select(Department))}
+    areas = {a.id: pick(a) for a in db.session.scalars(select(Area))}
+    return departments, areas
+
+
+def _local_today() -> date:
+    return utcnow().astimezone(current_context(db.session).zone).date()
+
+
+def dashboard_context() -> dict:
+    session = db.session
+    now = utcnow()
+    ctx = current_context(session)
+    today = now.astimezone(ctx.zone).date()
+    p = ports()
+    start, end = kpis.day_bounds(today, ctx.zone)
+    month_start, month_end = kpis.month_bounds(today.year, today.month, ctx.zone)
+    departments, areas = _names()
+    return {
+        "now": now,
+        "calendar_warning": calendar_admin.next_year_warning(session, ctx.calendar, today),
+        "breaches": breached_open(session, p, limit=50),
+        "warnings": warned_open(session, p, limit=50),
+        "clusters": open_clusters(session),
+        "today": kpis.report(session, p, start, end),
+        "month": kpis.report(session, p, month_start, month_end),
+        "settings": level_settings(current_app),
+        "on_time_target": kpis.ON_TIME_TARGET,
+        "departments": departments, "areas": areas,
+    }
+
+
+@bp.route("/")
+@login_required
+@require_role(*SUPERVISION)
+def dashboard():
+    return render_template("sla/dashboard.html", **dashboard_context(),
+                           close_form=CloseClusterForm())
+
+
+@bp.route("/wallboard")
+@login_required
+@require_role("agent", *SUPERVISION)
+def wallboard():
+    session = db.session
+    now = utcnow()
+    settings = level_settings(current_app)
+    ctx = current_context(session)
+    start, end = kpis.day_bounds(now.astimezone(ctx.zone).date(), ctx.zone)
+    return render_template(
+        "sla/wallboard.html", now=now, settings=settings,
+        waiting=service_level.waiting_longer_than(session, ports().calls, now,
+                                                  settings.threshold_seconds),
+        today=service_level.summary(session, start, end),
+        intervals=service_level.recent_intervals(session, now, 8),
+        refresh=int(current_app.config["HOTLINE_WALLBOARD_REFRESH_SECONDS"]))
+
+
+@bp.route("/follow-ups")
+@login_required
+@require_role("agent", *SUPERVISION)
+def follow_ups():
+    now = utcnow()
+    return render_template("sla/follow_ups.html", now=now,
+                           items=follow_up_list(db.session, ports(), now))
+
+
+@bp.route("/clusters/<int:cluster_id>")
+@login_required
+@require_role(*SUPERVISION)
+def cluster(cluster_id: int):
+    row = db.session.get(Cluster, cluster_id)
+    if row is None:
+        raise NotFound("no such cluster")
+    _departments, areas = _names()
+    members = describe(db.session, ports(), ((row.subject_type, m.subject_id)
+                                             for m in row.members))
+    return render_template("sla/cluster.html", cluster=row, areas=areas,
+                           members=[(m, members[(row.subject_type, m.subject_id)])
+                                    for m in row.members],
+                           form=CloseClusterForm())
+
+
+@bp.route("/clusters/<int:cluster_id>/close", methods=["POST"])
+@login_required
+@require_role(*SUPERVISION)
+def cluster_close(cluster_id: int):
+    form = CloseClusterForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(_("Say how the cluster was handled."),
+                               fields={k: v for k, v in form.errors.items()})
+    close_cluster(db.session, cluster_id, user_id=current_user.id, note=form.note.data,
+                  now=utcnow())
+    db.session.commit()
+    flash(_("Cluster closed."), "success")
+    return redirect(url_for("sla.dashboard"))
+
+
+@bp.route("/policies")
+@login_required
+@require_role(*SUPERVISION)
+def policies():
+    return render_template("sla/policies.html", policies=policy_admin.list_policies(db.session))
+
+
+@bp.route("/policies/<int:policy_id>", methods=["GET", "POST"])
+@login_required
+@require_role("admin")
+def policy_edit(policy_id: int):
+    from sla.models import SlaPolicy
+
+    policy = db.session.get(SlaPolicy, policy_id)
+    if policy is None:
+        raise NotFound("no such policy")
+    form = PolicyForm(obj=policy)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                policy_admin.update_policy(
+                    db.session, policy_id, limit_minutes=form.limit_minutes.data,
+                    limit_working_days=form.limit_working_days.data,
+                    warn_ratio=form.warn_ratio.data, active=form.active.data)
+            except DomainError as err:
+                db.session.rollback()
+                flash(err.message, "error")
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Policy saved. It applies to clocks started from now on."), "success")
+                return redirect(url_for("sla.policies"))
+        else:
+            status = 422
+    return render_template("sla/policy_edit.html", policy=policy, form=form), status
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+@require_role(*SUPERVISION)
+def calendar():
+    try:
+        year = int(request.args.get("year") or _local_today().year)
+    except ValueError:
+        raise ValidationFailed(_("The year must be a number."), fields={"year": "number"})
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed(_("The year is out of range."), fields={"year": "2000–2100"})
+    form = CalendarDayForm(prefix="day")
+    confirm = ConfirmYearForm(prefix="confirm", year=year)
+    status = 200
+    if request.method == "POST":
+        if current_user.role != "admin":
+            raise DomainError(_("Only administrators change the calendar."), status=403,
+                              code="forbidden")
+        action = request.form.get("action")
+        try:
+            if action == "add" and form.validate_on_submit():
+                calendar_admin.set_override(db.session, form.day.data, form.kind.data,
+                                            form.note.data, now=utcnow())
+            elif action == "remove" and request.form.get("day"):
+                calendar_admin.remove_override(
+                    db.session, calendar_admin.parse_day(request.form["day"]))
+            elif action == "confirm" and confirm.validate_on_submit():
+                calendar_admin.confirm_year(db.session, confirm.year.data,
+                                            user_id=current_user.id, note=confirm.note.data,
+                                            now=utcnow())
+            else:
+                raise ValidationFailed(_("Check the form."))
+        except DomainError as err:
+            db.session.rollback()
+            flash(err.message, "error")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Calendar saved."), "success")
+            return redirect(url_for("sla.calendar", year=year))
+    cal = display_calendar(db.session, "en" if str(current_user.locale) == "en" else "zh_CN")
+    return render_template(
+        "sla/calendar.html", year=year, entries=cal.entries(year),
+        notes=calendar_admin.notes_of(db.session, year),
+        status_=calendar_admin.year_status(db.session, cal, year), form=form,
+        confirm=confirm, can_edit=current_user.role == "admin"), status
+
+
+@bp.route("/report")
+@login_required
+@require_role(*SUPERVISION)
+def report():
+    ctx = current_context(db.session)
+    today = _local_today()
+    value = request.args.get("month") or f"{today.year:04d}-{today.month:02d}"
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        start, end = kpis.month_bounds(year, month, ctx.zone)
+    except ValueError:
+        raise ValidationFailed(_("The month must look like 2026-11."),
+                               fields={"month": "YYYY-MM"})
+    departments, areas = _names()
+    previous = (start - timedelta(days=1)).strftime("%Y-%m")
+    following = end.strftime("%Y-%m")
+    return render_template("sla/report.html", month=value, previous=previous,
+                           following=following,
+                           report=kpis.report(db.session, ports(), start, end),
+                           departments=departments, areas=areas,
+                           settings=level_settings(current_app),
+                           on_time_target=kpis.ON_TIME_TARGET)

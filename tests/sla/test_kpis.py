@@ -1,0 +1,38 @@
+"""On-time rates per department and clock kind (R18: target ≥ 99 %)."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sla import clocks, kpis
+from sla.deadline_math import Limit
+from sla.ports import ports
+from sla.watch import sweep_breaches
+from tests.factories import make_department
+
+
+def test_on_time_rates_by_department_and_kind(app, session, clock, orders):
+    now = clock.now()
+    a, b = make_department(session).id, make_department(session).id
+    orders.add(1, department_id=a)
+    orders.add(2, department_id=a)
+    orders.add(3, department_id=b)
+    orders.add(4, department_id=b)
+    for i in (1, 2, 3, 4):
+        clocks.start_clock(session, ("work_order", i), "accept", Limit(minutes=20), now=now)
+    clocks.meet(session, ("work_order", 1), ["accept"], now=now + timedelta(minutes=5))
+    clocks.meet(session, ("work_order", 2), ["accept"], now=now + timedelta(minutes=25))
+    sweep_breaches(session, ports(app), now + timedelta(minutes=30))  # 3 and 4 breached
+    clocks.meet(session, ("work_order", 3), ["accept"], now=now + timedelta(minutes=40))
+    clocks.start_clock(session, ("work_order", 4), "resolve", Limit(working_days=5), now=now)
+    rates = kpis.on_time_rates(session, ports(app), now, now + timedelta(days=1))
+    found = {(r.department_id, r.kind): (r.decided, r.on_time) for r in rates}
+    assert found == {(a, "accept"): (2, 1), (b, "accept"): (2, 0)}
+    total = kpis.overall(rates)
+    assert total.rate == 0.25 and not total.meets_target
+
+
+def test_report_without_order_stats_says_not_available(app, session, clock):
+    start, end = kpis.month_bounds(2026, 11, ZoneInfo("Asia/Shanghai"))
+    report = kpis.report(session, ports(app), start, end)
+    assert report.orders is None and report.calls.offered == 0
+    assert report.on_time_total.rate is None
