@@ -1,0 +1,31 @@
+"""Twilio's callbacks. Signed like every Twilio endpoint, CSRF-exempt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from hotline.clock import utcnow
+from hotline.errors import ValidationFailed
+from hotline.extensions import csrf, db
+from hotline.telephony.signature import twilio_signed
+from webhooks.status import record_call_status
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
+csrf.exempt(bp)
+
+
+@bp.before_request
+@twilio_signed
+def _signed() -> None:
+    return None
+
+
+@bp.route("/call-status", methods=["POST"])
+def call_status():
+    missing = {name: "required" for name in ("CallSid", "CallStatus")
+               if not request.form.get(name)}
+    if missing:
+        raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
+    record_call_status(db.session, request.form, now=utcnow())
+    db.session.commit()
+    return "", 204
