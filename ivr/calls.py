@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
@@ -40,6 +41,47 @@ def open_call(session: Session, call_sid: str, *, from_number: str, to_number: s
                 recording_url="", transcription="")
     call, _ = add_once(session, call, Call, call_sid=call_sid)
     return call
+
+
+_INSERT_IGNORING: dict[tuple[str, str], object] = {}
+
+
+def insert_ignoring_duplicates(session: Session, table):
+    """INSERT … ON CONFLICT DO NOTHING on either database: the unique constraint decides,
+    in one statement, whether a replayed webhook writes anything. Built once per table and
+    dialect; values go in as execution parameters (webhooks are the hot path)."""
+    name = session.get_bind().dialect.name
+    key = (name, table.name)
+    if key not in _INSERT_IGNORING:
+        dialect = postgresql if name == "postgresql" else sqlite
+        _INSERT_IGNORING[key] = dialect.insert(table).on_conflict_do_nothing()
+    return _INSERT_IGNORING[key]
+
+
+def new_call_row(call_sid: str, *, from_number: str, to_number: str, direction: str,
+                 language: str, account_id: int | None, step: str, now: datetime,
+                 status: str = "in-progress") -> dict:
+    return {"call_sid": call_sid, "from_number": (from_number or "")[:40],
+            "to_number": (to_number or "")[:40], "direction": direction, "language": language,
+            "ivr_path": step, "account_id": account_id, "started_at": now, "queue_name": "",
+            "status": status, "status_rank": STATUS_RANK.get(status, -1),
+            "voicemail_order": "", "recording_url": "", "transcription": "",
+            "entered_queue_at": None, "answered_at": None, "agent_id": None,
+            "answer_seconds": None, "twilio_queue_time": None, "ended_at": None,
+            "outcome": None, "duration_seconds": None}
+
+
+def register_call(session: Session, call_sid: str, *, from_number: str, to_number: str,
+                  direction: str, language: str, account_id: int | None, step: str,
+                  now: datetime) -> None:
+    """The first webhook of a call (`/ivr/voice`): one insert, nothing if Twilio retries.
+    Written as a single statement at the end of the request so SQLite's write lock is held
+    only for the insert and the commit."""
+    session.connection().execute(insert_ignoring_duplicates(session, Call.__table__),
+                                 new_call_row(call_sid, from_number=from_number,
+                                              to_number=to_number, direction=direction,
+                                              language=language, account_id=account_id,
+                                              step=step, now=now))
 
 
 def caller_e164(call: Call) -> str | None:
@@ -103,34 +145,46 @@ def close_from_queue(session: Session, call: Call, result: str, *, now: datetime
                              sms_body=sms_body)
 
 
+_CALLS = Call.__table__
+_ADVANCE = (update(_CALLS)
+            .where(_CALLS.c.call_sid == bindparam("sid"), _CALLS.c.status_rank < bindparam("rank"))
+            .values(status=bindparam("status"), status_rank=bindparam("rank")))
+_END = _ADVANCE.values(
+    ended_at=func.coalesce(_CALLS.c.ended_at, bindparam("now", type_=Call.ended_at.type)),
+    duration_seconds=func.coalesce(bindparam("duration", type_=Integer()),
+                                   _CALLS.c.duration_seconds),
+    outcome=func.coalesce(_CALLS.c.outcome, case(
+        (_CALLS.c.answered_at.is_not(None), "answered"),
+        (_CALLS.c.entered_queue_at.is_not(None), "abandoned"),
+        (_CALLS.c.direction == "inbound", "self_served"),
+        else_=None)))
+
+
 def apply_status(session: Session, call_sid: str, status: str, *, from_number: str,
                  to_number: str, direction: str, duration: int | None,
                  now: datetime) -> bool:
-    """Move the call forward to `status`; a status at or below the current rank changes
-    nothing (replays and out-of-order callbacks). Returns whether it changed."""
+    """Move the call forward to `status` in one conditional UPDATE: a status at or below
+    the current rank changes nothing (replays, out-of-order callbacks), also when two
+    callbacks race. Returns whether it changed."""
     rank = STATUS_RANK.get(status)
     if rank is None:
         return False
-    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if call is None:
-        call = open_call(session, call_sid, from_number=from_number, to_number=to_number,
-                         now=now, direction=direction_of(direction))
-        call.status, call.status_rank = "queued", -1
-    if rank <= call.status_rank:
-        return False
-    call.status, call.status_rank = status, rank
+    connection = session.connection()
     if rank == TERMINAL_RANK:
-        call.ended_at = call.ended_at or now
-        if duration is not None:
-            call.duration_seconds = duration
-        if call.outcome is None:
-            if call.answered_at is not None:
-                call.outcome = "answered"
-            elif call.entered_queue_at is not None:
-                call.outcome = "abandoned"
-            elif call.direction == "inbound":
-                call.outcome = "self_served"
-    return True
+        stmt, params = _END, {"sid": call_sid, "rank": rank, "status": status, "now": now,
+                              "duration": duration}
+    else:
+        stmt, params = _ADVANCE, {"sid": call_sid, "rank": rank, "status": status}
+    if connection.execute(stmt, params).rowcount:
+        return True
+    if connection.execute(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)).first():
+        return False
+    # A call we have not seen (an outbound call, or the status arrived first).
+    connection.execute(insert_ignoring_duplicates(session, _CALLS), new_call_row(
+        call_sid, from_number=from_number, to_number=to_number,
+        direction=direction_of(direction), language="zh", account_id=None, step="", now=now,
+        status="queued"))
+    return bool(connection.execute(stmt, params).rowcount)
 
 
 def agent_by_identity(session: Session, identity: str) -> User | None:

@@ -11,6 +11,7 @@ from hotline.web.nav import NavItem, add_nav
 DEFAULTS = {
     "IVR_CALLBACK_OFFER_SECONDS": 30,
     "IVR_CALLBACK_DUE_MINUTES": 30,
+    "IVR_OUTAGE_CACHE_SECONDS": 5,
     "IVR_SAY_LANGUAGE_ZH": "cmn-CN",
     "IVR_VOICE_ZH": "Polly.Zhiyu",
     "IVR_SAY_LANGUAGE_EN": "en-US",

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from flask import Response, current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_translations
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from ivr.menus import Line, Term
@@ -21,12 +21,26 @@ def voice_of(language: str) -> dict[str, str]:
     return {"language": config["IVR_SAY_LANGUAGE_ZH"], "voice": config["IVR_VOICE_ZH"]}
 
 
+def catalog(language: str):
+    """The merged translations of one IVR language, loaded once per app (prompts are
+    rendered on every webhook; looking the catalog up per line was most of their cost)."""
+    cache = current_app.extensions.setdefault("ivr.catalogs", {})
+    if language not in cache:
+        with force_locale(BABEL_LOCALES[language]):
+            cache[language] = get_translations()
+    return cache[language]
+
+
+def text(message: str, language: str, **params: object) -> str:
+    translated = catalog(language).gettext(message)
+    return translated % params if params else translated
+
+
 def translate(line: Line, language: str) -> str:
-    with force_locale(BABEL_LOCALES[line.language or language]):
-        params = {key: gettext(value.message) if isinstance(value, Term) else value
-                  for key, value in line.params.items()}
-        text = gettext(line.message)
-        return text % params if params else text
+    spoken = line.language or language
+    params = {key: text(value.message, spoken) if isinstance(value, Term) else value
+              for key, value in line.params.items()}
+    return text(line.message, spoken, **params)
 
 
 def say(target: VoiceResponse | Gather, lines: Iterable[Line], language: str) -> None:

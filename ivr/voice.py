@@ -3,15 +3,18 @@ and the call services, and render TwiML. Every endpoint is signed, none uses CSR
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, request
-from flask_babel import force_locale, gettext
+from flask import Blueprint, Response, current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
-from hotline.directory.models import Area, CustomerAccount
+from sqlalchemy import bindparam, select
+
+from hotline.directory.models import Area, CustomerAccount, CustomerPhone
+from hotline.directory.phones import try_e164
 from hotline.directory.services import account_by_number, accounts_by_phone
 from hotline.extensions import csrf, db
 from hotline.outages.queries import active_or_upcoming
@@ -20,7 +23,8 @@ from ivr import calls, menus
 from ivr.menus import Line, _
 from ivr.models import Call
 from ivr.ports import OrderDesk, VoicemailReport
-from ivr.twiml import BABEL_LOCALES, empty, gather, say, twiml, url
+from ivr.write_lock import serialized_writes
+from ivr.twiml import empty, gather, say, text, twiml, url
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 csrf.exempt(bp)
@@ -63,8 +67,7 @@ def _call(language: str | None = None) -> Call:
 
 
 def _text(message: str, language: str, **params: object) -> str:
-    with force_locale(BABEL_LOCALES[language]):
-        return gettext(message, **params)
+    return text(message, language, **params)
 
 
 def _callback_due() -> timedelta:
@@ -80,7 +83,44 @@ def _caller_accounts(call: Call) -> list[CustomerAccount]:
     return accounts_by_phone(db.session, call.from_number)
 
 
+_CALLER_ACCOUNT = (
+    select(CustomerAccount.id.label("account_id"), CustomerAccount.area_id)
+    .join(CustomerPhone).where(CustomerPhone.e164 == bindparam("e164"))
+    .order_by(CustomerAccount.account_number).limit(1))
+
+
+def caller_account(session, caller: str):
+    """The caller's first account and its area, in one query (the voice URL's hot path)."""
+    e164 = caller if caller.startswith("+") and caller[1:].isdigit() else try_e164(caller)
+    if not e164:
+        return None
+    # Core on the session's connection: the ORM's per-statement bookkeeping cost more
+    # than the query itself.
+    return session.connection().execute(_CALLER_ACCOUNT, {"e164": e164}).first()
+
+
+def _cached(key: tuple, build):
+    """The voice URL's answer depends only on the language and the caller's area: it is
+    kept per process for IVR_OUTAGE_CACHE_SECONDS (a new outage notice is heard a few
+    seconds later; the outage queries and the TwiML rendering are saved on nearly every
+    call)."""
+    ttl = current_app.config["IVR_OUTAGE_CACHE_SECONDS"]
+    if ttl <= 0:
+        return build()
+    cache = current_app.extensions.setdefault("ivr.greeting_cache", {})
+    hit = cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = build()
+    cache[key] = (time.monotonic() + ttl, value)
+    return value
+
+
 def _outage_facts(area_id: int) -> list[menus.OutageFact]:
+    return _load_outage_facts(area_id)
+
+
+def _load_outage_facts(area_id: int) -> list[menus.OutageFact]:
     facts = []
     for notice in active_or_upcoming(db.session, area_id, utcnow()):
         latest = notice.updates[-1].note if notice.updates else None
@@ -109,20 +149,32 @@ def _to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
 
 @bp.route("/voice", methods=["POST"])
 def voice():
-    """The number's voice URL: greeting, the caller's outages first (R26), then the menu."""
+    """The number's voice URL: greeting, the caller's outages first (R26), then the menu.
+    Everything is read first; the call's record is one insert just before the commit."""
     language = _language()
-    call = _call(language)
-    call.add_step("voice")
+    form = request.form
+    known = caller_account(db.session, form.get("From", ""))
+    body = _cached(("greeting", language, known.area_id if known else None),
+                   lambda: str(_greeting(language, known.area_id if known else None)))
+    with serialized_writes(db.session):
+        calls.register_call(db.session, form.get("CallSid", ""),
+                            from_number=form.get("From", ""), to_number=form.get("To", ""),
+                            direction=calls.direction_of(form.get("Direction")),
+                            language=language, account_id=known.account_id if known else None,
+                            step="voice", now=utcnow())
+        db.session.commit()
+    return Response(body, mimetype="text/xml")
+
+
+def _greeting(language: str, area_id: int | None) -> VoiceResponse:
     response = VoiceResponse()
     say(response, menus.greeting(), language)
-    accounts = _caller_accounts(call)
-    if accounts:
-        call.account_id = call.account_id or accounts[0].id
-        facts = _outage_facts(accounts[0].area_id)
+    if area_id is not None:
+        facts = _load_outage_facts(area_id)
         say(response, menus.outage_lines(facts, utcnow(), _zone(), language, say_none=False),
             language)
     _main_menu(response, language)
-    return _done(response)
+    return response
 
 
 @bp.route("/main", methods=["POST"])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ivr.calls import apply_status
+from ivr.calls import apply_status, insert_ignoring_duplicates
 from webhooks.models import CallStatusEvent
 
 
@@ -17,16 +16,14 @@ def record_call_status(session: Session, form, *, now: datetime) -> bool:
     Returns whether this was the first delivery."""
     sequence = form.get("SequenceNumber", "")
     duration = form.get("CallDuration", "")
-    event = CallStatusEvent(call_sid=form["CallSid"][:64], call_status=form["CallStatus"][:16],
-                            sequence_number=int(sequence) if sequence.isdigit() else -1,
-                            call_duration=int(duration) if duration.isdigit() else None,
-                            received_at=now)
-    try:
-        with session.begin_nested():
-            session.add(event)
-    except IntegrityError:
+    call_sid, status = form["CallSid"][:64], form["CallStatus"][:16]
+    stored = session.connection().execute(insert_ignoring_duplicates(session, CallStatusEvent.__table__), {
+        "call_sid": call_sid, "call_status": status,
+        "sequence_number": int(sequence) if sequence.isdigit() else -1,
+        "call_duration": int(duration) if duration.isdigit() else None, "received_at": now})
+    if not stored.rowcount:
         return False
-    apply_status(session, event.call_sid, event.call_status, from_number=form.get("From", ""),
+    apply_status(session, call_sid, status, from_number=form.get("From", ""),
                  to_number=form.get("To", ""), direction=form.get("Direction", ""),
-                 duration=event.call_duration, now=now)
+                 duration=int(duration) if duration.isdigit() else None, now=now)
     return True

@@ -8,6 +8,7 @@ from hotline.clock import utcnow
 from hotline.errors import ValidationFailed
 from hotline.extensions import csrf, db
 from hotline.telephony.signature import twilio_signed
+from ivr.write_lock import serialized_writes
 from webhooks.status import record_call_status
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
@@ -26,6 +27,7 @@ def call_status():
                if not request.form.get(name)}
     if missing:
         raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
-    record_call_status(db.session, request.form, now=utcnow())
-    db.session.commit()
+    with serialized_writes(db.session):
+        record_call_status(db.session, request.form, now=utcnow())
+        db.session.commit()
     return "", 204
