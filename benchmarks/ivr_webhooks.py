@@ -8,7 +8,11 @@ number of concurrent keep-alive connections, sending Twilio-signed requests. Pri
   * status callbacks per second on SQLite (target >= 1000/s) and errors, including any
     "database is locked" in the server log.
 
-    .venv/bin/python benchmarks/ivr_webhooks.py [--requests 4000] [--connections 16]
+    .venv/bin/python benchmarks/ivr_webhooks.py [--requests 40000] [--connections 16]
+        [--client wrk|python] [--seconds 10]
+
+The load comes from `wrk` (apt-get install wrk) when installed, else from Python threads
+with http.client keep-alive connections.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import http.client
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -182,11 +187,74 @@ def drive(port: int, requests: list[tuple[str, bytes, str]], connections: int,
             "errors": errors}
 
 
+WRK_SCRIPT = """
+local requests = dofile(REQUESTS_FILE)
+local counter = 1
+local threads = {}
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  step = WRK_THREADS
+  index = id
+end
+
+function request()
+  local r = requests[index]
+  index = index + step
+  if index > #requests then index = id end
+  return wrk.format("POST", r[1], {["Content-Type"] = "application/x-www-form-urlencoded",
+                                   ["X-Twilio-Signature"] = r[3]}, r[2])
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return "[==[" + value + "]==]"
+
+
+def drive_wrk(port: int, requests: list[tuple[str, bytes, str]], connections: int,
+              seconds: int, tmp: Path, name: str) -> dict:
+    """wrk (C, keep-alive) for the load: the client takes little of the CPUs it shares
+    with the servers. Each wrk thread walks its own slice of the signed requests."""
+    threads = 2
+    data = tmp / f"{name}-requests.lua"
+    data.write_text("return {\n" + ",\n".join(
+        "{" + ",".join(lua_string(x) for x in (p, b.decode(), sig)) + "}"
+        for p, b, sig in requests) + "\n}\n")
+    script = tmp / f"{name}.lua"
+    script.write_text(WRK_SCRIPT.replace("REQUESTS_FILE", lua_string(str(data)))
+                      .replace("WRK_THREADS", str(threads)))
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d",
+                          f"{seconds}s", "--latency", "-s", str(script),
+                          f"http://127.0.0.1:{port}"], capture_output=True, text=True,
+                         check=True).stdout
+    def ms(text: str) -> float:
+        value = float(text[:-2] if text.endswith("ms") else text[:-2] if text.endswith("us")
+                      else text[:-1])
+        return value if text.endswith("ms") else value / 1000 if text.endswith("us") \
+            else value * 1000
+    lines = {line.split()[0]: line.split() for line in out.splitlines() if line.strip()}
+    total = int(next(l for l in out.splitlines() if "requests in" in l).split()[0])
+    bad = next((int(l.split()[-1]) for l in out.splitlines() if "Non-2xx" in l), 0)
+    errors = next((l.strip() for l in out.splitlines() if "Socket errors" in l), "")
+    return {"n": total, "rps": float(lines["Requests/sec:"][1]), "p50": ms(lines["50%"][1]),
+            "p99": ms(lines["99%"][1]),
+            "errors": ([f"{bad} non-2xx responses"] if bad else []) + ([errors] if errors else []),
+            "wrapped": total > len(requests)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000)
+    parser.add_argument("--requests", type=int, default=40000)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--client", choices=("wrk", "python"),
+                        default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument("--seconds", type=int, default=10, help="wrk run length")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
@@ -210,11 +278,20 @@ def main() -> int:
         try:
             drive(port, voice_requests(warm, args.customers, f"W{name[0]}"), args.connections,
                   200)
-            results[name] = drive(port, voice_requests(args.requests, args.customers,
-                                                       f"V{name[0]}"), args.connections, 200)
-            if name == "real":
-                results["status"] = drive(port, status_requests(args.requests, "S"),
-                                          args.connections, 204)
+            if args.client == "wrk":
+                results[name] = drive_wrk(port, voice_requests(
+                    args.requests, args.customers, f"V{name[0]}"), args.connections,
+                    args.seconds, tmp, name)
+                if name == "real":
+                    results["status"] = drive_wrk(port, status_requests(args.requests, "S"),
+                                                  args.connections, args.seconds, tmp, "status")
+            else:
+                results[name] = drive(port, voice_requests(args.requests, args.customers,
+                                                           f"V{name[0]}"), args.connections,
+                                      200)
+                if name == "real":
+                    results["status"] = drive(port, status_requests(args.requests, "S"),
+                                              args.connections, 204)
         finally:
             stop(proc)
         results[name + "_log"] = log.read_text(errors="replace")
@@ -222,8 +299,14 @@ def main() -> int:
     bare, real, status = results["bare"], results["real"], results["status"]
     locked = results["real_log"].count("database is locked")
     ratio = real["rps"] / bare["rps"]
-    print(f"gunicorn: {' '.join(GUNICORN[1:])}; {args.connections} connections, "
-          f"{args.requests} requests each (after {warm} warm-up), {os.cpu_count()} CPUs")
+    print(f"gunicorn: {' '.join(GUNICORN[1:])}; client {args.client}; {args.connections} "
+          f"connections; {args.requests} distinct signed requests per run "
+          f"({'%ss each' % args.seconds if args.client == 'wrk' else 'one pass'}); "
+          f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.1f}")
+    for key in ("bare", "real", "status"):
+        if results[key].get("wrapped"):
+            print(f"  note: {key} ran past its {args.requests} requests and repeated some "
+                  f"(replays); raise --requests")
     print(f"bare TwiML   /ivr/voice : {bare['rps']:8.0f} req/s  p50 {bare['p50']:5.1f} ms  "
           f"p99 {bare['p99']:5.1f} ms  errors {len(bare['errors'])}")
     print(f"hotline      /ivr/voice : {real['rps']:8.0f} req/s  p50 {real['p50']:5.1f} ms  "

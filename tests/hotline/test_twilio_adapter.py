@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 import pytest
+import requests
 from sqlalchemy import select
 from twilio.http import HttpClient
 from twilio.http.response import Response
@@ -96,6 +97,7 @@ def test_4xx_is_permanent_recorded_and_not_retried(app, session, clock, fake):
     error(429, 20429, "Too Many Requests"),
     error(503, 20503, "Service Unavailable"),
     OSError("timed out"),
+    requests.exceptions.ReadTimeout("read timed out"),
 ])
 def test_transient_failures_are_retried_with_backoff(app, session, clock, fake, failure):
     fake.replies += [failure, failure, ok("SM7")]
@@ -128,3 +130,22 @@ def test_a_message_that_keeps_failing_is_kept_as_failed(app, session, clock, fak
     assert (message.status, message.attempts) == ("failed", MAX_ATTEMPTS)
     assert "Internal Server Error" in message.last_error
     assert session.scalar(select(OutboxMessage).where(OutboxMessage.id == message.id))
+
+
+def test_the_retry_pass_sends_what_is_due(app, session, clock, fake):
+    from hotline.telephony.jobs import deliver_due
+
+    fake.replies += [error(503, 20503, "Service Unavailable"), ok("SM8")]
+    queue_sms(session, "+8613912345678", "hello", now=clock.now())
+    session.commit()
+    assert deliver_due(app) == 0  # backing off
+    clock.advance(seconds=30)
+    result = app.test_cli_runner().invoke(args=["telephony", "deliver"])
+    assert result.output.strip() == "1 attempted"
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage)).status == "sent"
+
+
+def test_production_client_has_a_request_timeout():
+    adapter = TwilioAdapter("AC" + "1" * 32, "token", "+861012345")
+    assert adapter.client.http_client.timeout == 15
