@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from hotline.clock import utcnow

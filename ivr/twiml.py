@@ -82,6 +82,3 @@ def gather(response: VoiceResponse, lines: Iterable[Line], language: str, action
 def twiml(response: VoiceResponse) -> Response:
     return Response(str(response), mimetype="text/xml")
 
-
-def empty() -> Response:
-    return twiml(VoiceResponse())

@@ -8,11 +8,10 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, request
+from sqlalchemy import bindparam, select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
-from sqlalchemy import bindparam, select
-
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone
 from hotline.directory.phones import try_e164
 from hotline.directory.services import account_by_number, accounts_by_phone
@@ -23,8 +22,8 @@ from ivr import calls, menus
 from ivr.menus import Line, _
 from ivr.models import Call
 from ivr.ports import OrderDesk, VoicemailReport
+from ivr.twiml import gather, say, text, twiml, url
 from ivr.write_lock import serialized_writes
-from ivr.twiml import empty, gather, say, text, twiml, url
 
 bp = Blueprint("ivr", __name__, url_prefix="/ivr")
 csrf.exempt(bp)

@@ -17,7 +17,8 @@ def record_call_status(session: Session, form, *, now: datetime) -> bool:
     sequence = form.get("SequenceNumber", "")
     duration = form.get("CallDuration", "")
     call_sid, status = form["CallSid"][:64], form["CallStatus"][:16]
-    stored = session.connection().execute(insert_ignoring_duplicates(session, CallStatusEvent.__table__), {
+    insert = insert_ignoring_duplicates(session, CallStatusEvent.__table__)
+    stored = session.connection().execute(insert, {
         "call_sid": call_sid, "call_status": status,
         "sequence_number": int(sequence) if sequence.isdigit() else -1,
         "call_duration": int(duration) if duration.isdigit() else None, "received_at": now})

@@ -1,6 +1,5 @@
 """The agent console: availability, voice tokens, screen-pop, callbacks, outbox, click-to-call."""
 
-import jwt  # noqa: F401  (PyJWT ships with twilio)
 import pytest
 from sqlalchemy import select
 

@@ -10,7 +10,7 @@ from hotline.outages.models import OutageNotice, OutageUpdate
 from hotline.telephony.models import OutboxMessage
 from ivr.models import Call
 from ivr.ports import OrderStatus
-from tests.factories import make_area, make_customer, make_department, make_user
+from tests.factories import make_area, make_customer, make_user
 
 CALLER = "+8613912345678"
 
