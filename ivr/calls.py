@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
@@ -46,11 +47,11 @@ def open_call(session: Session, call_sid: str, *, from_number: str, to_number: s
 _INSERT_IGNORING: dict[tuple[str, str], object] = {}
 
 
-def insert_ignoring_duplicates(session: Session, table):
+def insert_ignoring_duplicates(connection: Connection, table):
     """INSERT … ON CONFLICT DO NOTHING on either database: the unique constraint decides,
     in one statement, whether a replayed webhook writes anything. Built once per table and
     dialect; values go in as execution parameters (webhooks are the hot path)."""
-    name = session.get_bind().dialect.name
+    name = connection.dialect.name
     key = (name, table.name)
     if key not in _INSERT_IGNORING:
         dialect = postgresql if name == "postgresql" else sqlite
@@ -71,17 +72,16 @@ def new_call_row(call_sid: str, *, from_number: str, to_number: str, direction: 
             "outcome": None, "duration_seconds": None}
 
 
-def register_call(session: Session, call_sid: str, *, from_number: str, to_number: str,
+def register_call(connection: Connection, call_sid: str, *, from_number: str, to_number: str,
                   direction: str, language: str, account_id: int | None, step: str,
                   now: datetime) -> None:
     """The first webhook of a call (`/ivr/voice`): one insert, nothing if Twilio retries.
     Written as a single statement at the end of the request so SQLite's write lock is held
     only for the insert and the commit."""
-    session.connection().execute(insert_ignoring_duplicates(session, Call.__table__),
-                                 new_call_row(call_sid, from_number=from_number,
-                                              to_number=to_number, direction=direction,
-                                              language=language, account_id=account_id,
-                                              step=step, now=now))
+    connection.execute(insert_ignoring_duplicates(connection, Call.__table__),
+                       new_call_row(call_sid, from_number=from_number, to_number=to_number,
+                                    direction=direction, language=language,
+                                    account_id=account_id, step=step, now=now))
 
 
 def caller_e164(call: Call) -> str | None:
@@ -160,7 +160,7 @@ _END = _ADVANCE.values(
         else_=None)))
 
 
-def apply_status(session: Session, call_sid: str, status: str, *, from_number: str,
+def apply_status(connection: Connection, call_sid: str, status: str, *, from_number: str,
                  to_number: str, direction: str, duration: int | None,
                  now: datetime) -> bool:
     """Move the call forward to `status` in one conditional UPDATE: a status at or below
@@ -169,7 +169,6 @@ def apply_status(session: Session, call_sid: str, status: str, *, from_number: s
     rank = STATUS_RANK.get(status)
     if rank is None:
         return False
-    connection = session.connection()
     if rank == TERMINAL_RANK:
         stmt, params = _END, {"sid": call_sid, "rank": rank, "status": status, "now": now,
                               "duration": duration}
@@ -180,7 +179,7 @@ def apply_status(session: Session, call_sid: str, status: str, *, from_number: s
     if connection.execute(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)).first():
         return False
     # A call we have not seen (an outbound call, or the status arrived first).
-    connection.execute(insert_ignoring_duplicates(session, _CALLS), new_call_row(
+    connection.execute(insert_ignoring_duplicates(connection, _CALLS), new_call_row(
         call_sid, from_number=from_number, to_number=to_number,
         direction=direction_of(direction), language="zh", account_id=None, step="", now=now,
         status="queued"))

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 _thread_locks: dict[str, threading.Lock] = {}
@@ -28,9 +29,9 @@ def _lock_for(path: str) -> tuple[threading.Lock, int]:
 
 
 @contextmanager
-def serialized_writes(session: Session) -> Iterator[None]:
+def serialized_writes(target: Session | Connection) -> Iterator[None]:
     """Hold around the request's writes and its commit (keep the section short)."""
-    bind = session.get_bind()
+    bind = target.engine if isinstance(target, Connection) else target.get_bind()
     database = bind.url.database if bind.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
         yield

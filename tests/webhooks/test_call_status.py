@@ -80,3 +80,24 @@ def test_missing_fields_are_a_clear_error_and_store_nothing(twilio_post, session
     assert response.status_code == 422
     assert response.get_json()["error"]["fields"] == {"CallStatus": "required"}
     assert session.scalar(select(func.count()).select_from(CallStatusEvent)) == 0
+
+
+def test_any_arrival_order_with_replays_ends_in_the_same_state(twilio_post, session, clock):
+    """Every order of ringing / in-progress / completed, each delivered twice, leaves the
+    call exactly as the in-order delivery does."""
+    from itertools import permutations
+
+    events = [("ringing", 1), ("in-progress", 2), ("completed", 3)]
+    _status(twilio_post, "CAref", "ringing", 1)
+    _status(twilio_post, "CAref", "in-progress", 2)
+    _status(twilio_post, "CAref", "completed", 3, CallDuration="20")
+    expected = _snapshot(session, "CAref")
+    for n, order in enumerate(permutations(events)):
+        sid = f"CAperm{n}"
+        for status, seq in order + order:
+            extra = {"CallDuration": "20"} if status == "completed" else {}
+            _status(twilio_post, sid, status, seq, **extra)
+        got = _snapshot(session, sid)
+        for key in ("status", "status_rank", "outcome", "duration_seconds", "direction",
+                    "ended_at"):
+            assert got[key] == expected[key], (order, key)
