@@ -1,11 +1,15 @@
-"""Call status callbacks: each stored once; the call only moves forward."""
+"""Status callbacks. Calls: each stored once; the call only moves forward. SMS: a message
+Twilio could not deliver is marked failed in the outbox."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
+from hotline.telephony.models import OutboxMessage
 from ivr.calls import apply_status, insert_ignoring_duplicates
 from webhooks.models import CallStatusEvent
 
@@ -27,4 +31,24 @@ def record_call_status(connection: Connection, form, *, now: datetime) -> bool:
     apply_status(connection, call_sid, status, from_number=form.get("From", ""),
                  to_number=form.get("To", ""), direction=form.get("Direction", ""),
                  duration=int(duration) if duration.isdigit() else None, now=now)
+    return True
+
+
+FAILED_SMS = ("failed", "undelivered")
+
+
+def record_sms_status(session: Session, form) -> bool:
+    """Twilio accepted the message (the outbox row is `sent`) and later could not deliver
+    it: mark it failed with Twilio's error code, so the console shows it. Other statuses
+    (queued, sent, delivered) change nothing; a replay finds the row already failed."""
+    status = form.get("MessageStatus") or form.get("SmsStatus") or ""
+    if status not in FAILED_SMS:
+        return False
+    message = session.scalar(select(OutboxMessage).where(
+        OutboxMessage.provider_sid == form.get("MessageSid", ""),
+        OutboxMessage.channel == "sms"))
+    if message is None or message.status == "failed":
+        return False
+    message.status = "failed"
+    message.last_error = f"{form.get('ErrorCode', '')} {status}".strip()
     return True

@@ -9,7 +9,7 @@ from hotline.errors import ValidationFailed
 from hotline.extensions import csrf, db
 from hotline.telephony.signature import twilio_signed
 from ivr.write_lock import serialized_writes
-from webhooks.status import record_call_status
+from webhooks.status import record_call_status, record_sms_status
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
 csrf.exempt(bp)
@@ -31,4 +31,13 @@ def call_status():
     with db.engine.connect() as connection, serialized_writes(connection):
         record_call_status(connection, request.form, now=utcnow())
         connection.commit()
+    return "", 204
+
+
+@bp.route("/sms-status", methods=["POST"])
+def sms_status():
+    if not request.form.get("MessageSid"):
+        raise ValidationFailed("MessageSid is required", fields={"MessageSid": "required"})
+    record_sms_status(db.session, request.form)
+    db.session.commit()
     return "", 204

@@ -65,7 +65,8 @@ def test_sms_is_sent_after_commit(app, session, clock, fake):
     session.commit()
     method, url, data = fake.requests[0]
     assert method == "POST" and url.endswith("/Messages.json")
-    assert data == {"To": "+8613912345678", "From": "+861012345", "Body": "hello"}
+    assert data == {"To": "+8613912345678", "From": "+861012345", "Body": "hello",
+                    "StatusCallback": "https://hotline.example.test/webhooks/twilio/sms-status"}
     message = session.scalar(select(OutboxMessage))
     session.refresh(message)
     assert (message.status, message.provider_sid, message.attempts) == ("sent", "SM123", 1)
