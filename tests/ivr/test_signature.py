@@ -57,3 +57,9 @@ class TestWithoutPublicUrl:
         assert client.post("/ivr/voice", data=PARAMS, headers=headers).status_code == 200
         plain = {"X-Twilio-Signature": signature}
         assert client.post("/ivr/voice", data=PARAMS, headers=plain).status_code == 403
+
+
+def test_signature_over_the_url_with_its_default_port_is_accepted(client):
+    signature = sign(TWILIO_TOKEN, "https://hotline.example.test:443/ivr/voice", PARAMS)
+    response = client.post("/ivr/voice", data=PARAMS, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200
