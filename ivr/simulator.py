@@ -52,6 +52,9 @@ def run(path: str, params: dict[str, str], queue: dict | None = None) -> dict:
             continue
         if kind == "queue":
             queue = step.next
+        if kind == "end" and queue is not None:
+            # The wait URL's TwiML ran out: Twilio keeps the caller queued and asks again.
+            return {"says": says, "next": {"type": "queue", **queue}, "queue": queue}
         if kind in ("hangup", "end"):
             finish(base["CallSid"], base["From"])
             queue = None
@@ -141,10 +144,7 @@ def wait():
     params = {**base_params(call_sid, caller), "QueuePosition": str(position),
               "QueueTime": str(waited), "AvgQueueTime": str(average_wait(call.queue_name)),
               "CurrentQueueSize": str(len(waiting))}
-    result = run(_local(queue["waitUrl"]), params, queue)
-    if result["next"]["type"] in ("end", "queue"):
-        result["next"] = {"type": "queue", **queue}
-    return jsonify(result)
+    return jsonify(run(_local(queue["waitUrl"]), params, queue))
 
 
 def average_wait(queue_name: str) -> int:

@@ -73,6 +73,7 @@ def test_caller_presses_0_and_an_agent_answers_with_the_screen_pop(app, session,
     caller.wait_for_selector("#keypad button[data-key='0']:not([disabled])")
     caller.click("#keypad button[data-key='0']")
     caller.wait_for_function("document.getElementById('state').textContent.includes('排队')")
+    caller.wait_for_timeout(3500)  # a few wait-URL polls: the caller stays queued
 
     agent.goto(f"{live_server}/softphone")
     agent.click("#answer-next")

@@ -36,7 +36,12 @@ def test_call_press_0_wait_answer_and_hang_up(api, session, clock):
                                                "url": data["next"]["action"], "digits": "0"})
     assert data["next"]["type"] == "queue" and data["queue"]["name"] == "hotline"
     queue = data["queue"]
-    clock.advance(seconds=35)
+    clock.advance(seconds=10)
+    status, data = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER,
+                                               "queue": queue})
+    assert data["next"]["type"] == "queue"  # still waiting after the wait TwiML ran out
+    assert "预计等待1分钟" in data["says"][0]["text"]
+    clock.advance(seconds=25)
     status, data = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER,
                                                "queue": queue})
     assert data["next"]["type"] == "gather"  # the callback offer
@@ -62,6 +67,10 @@ def test_press_1_for_a_callback_from_the_queue(api, session, clock):
     queue = data["queue"]
     clock.advance(seconds=31)
     _, offer = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER, "queue": queue})
+    _, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER, "digits": "5",
+                                          "url": offer["next"]["action"], "queue": queue})
+    assert data["next"]["type"] == "queue"  # "please keep holding": still queued
+    assert session.scalar(select(Call).where(Call.call_sid == call_sid)).ended_at is None
     _, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER, "digits": "1",
                                           "url": offer["next"]["action"], "queue": queue})
     assert data["next"]["type"] == "hangup"
