@@ -41,9 +41,13 @@ from hotline.telephony.signature import sign  # noqa: E402
 
 TOKEN = "bench-twilio-auth-token"
 PUBLIC = "https://hotline.bench.test"
-GUNICORN = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2",
-            "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30",
+def gunicorn_command(workers: int, threads: int) -> list[str]:
+    return [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30",
             "--backlog", "256", "--log-level", "warning"]
+
+
+GUNICORN = gunicorn_command(2, 4)
 
 
 def free_port() -> int:
@@ -255,7 +259,12 @@ def main() -> int:
     parser.add_argument("--client", choices=("wrk", "python"),
                         default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--seconds", type=int, default=10, help="wrk run length")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
+    global GUNICORN
+    GUNICORN = gunicorn_command(args.workers, args.threads)
+    load_before = os.getloadavg()[0]
 
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-"))
     instance = str(tmp / "instance")
@@ -302,7 +311,7 @@ def main() -> int:
     print(f"gunicorn: {' '.join(GUNICORN[1:])}; client {args.client}; {args.connections} "
           f"connections; {args.requests} distinct signed requests per run "
           f"({'%ss each' % args.seconds if args.client == 'wrk' else 'one pass'}); "
-          f"{os.cpu_count()} CPUs; load average before: {os.getloadavg()[0]:.1f}")
+          f"{os.cpu_count()} CPUs; load average before: {load_before:.1f}")
     for key in ("bare", "real", "status"):
         if results[key].get("wrapped"):
             print(f"  note: {key} ran past its {args.requests} requests and repeated some "
