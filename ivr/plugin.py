@@ -1,9 +1,65 @@
-"""Wiring of this package into the app (filled in by its feature issue)."""
+"""Wiring of the IVR: voice webhooks, the agent console, the phone simulator, the SLA
+engine's call source."""
 
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from hotline.web.nav import NavItem, add_nav
+
+DEFAULTS = {
+    "IVR_CALLBACK_OFFER_SECONDS": 30,
+    "IVR_CALLBACK_DUE_MINUTES": 30,
+    "IVR_OUTAGE_CACHE_SECONDS": 5,
+    "IVR_SAY_LANGUAGE_ZH": "cmn-CN",
+    "IVR_VOICE_ZH": "Polly.Zhiyu",
+    "IVR_SAY_LANGUAGE_EN": "en-US",
+    "IVR_VOICE_EN": "Polly.Joanna",
+}
+AGENT_ROLES = ("agent", "supervisor", "admin")
 
 
 def init_app(app: Flask) -> None:
-    return None
+    from ivr import models  # noqa: F401
+    from ivr.console import bp as console_bp
+    from ivr.simulator import bp as simulator_bp
+    from ivr.voice import bp as voice_bp
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.register_blueprint(voice_bp)
+    app.register_blueprint(console_bp)
+    app.register_blueprint(simulator_bp)
+    app.cli.add_command(_telephony_cli())
+    add_nav(app, NavItem("ivr_console.softphone", _l("Softphone"), AGENT_ROLES, order=20))
+    add_nav(app, NavItem("ivr_console.callbacks", _l("Callbacks"), AGENT_ROLES, order=22))
+    add_nav(app, NavItem("ivr_console.outbox", _l("Messages"), AGENT_ROLES, order=24))
+    if app.config["HOTLINE_TELEPHONY"] == "outbox":
+        add_nav(app, NavItem("ivr_simulator.page", _l("Phone simulator"),
+                             ("agent", "staff", "supervisor", "admin"), order=26))
+
+
+def wire(app: Flask) -> None:
+    from ivr.sla_source import IvrCallSource
+    from sla.ports import register_call_source
+
+    register_call_source(app, IvrCallSource())
+
+
+def _telephony_cli():
+    import click
+    from flask import current_app
+    from flask.cli import AppGroup
+
+    group = AppGroup("telephony", help="Outbound SMS and calls (the outbox).")
+
+    @group.command("deliver")
+    @click.option("--limit", default=100, show_default=True)
+    def deliver(limit: int):
+        """Send the outbox messages that are due (retries after a transient failure)."""
+        from hotline.telephony.jobs import deliver_due
+
+        click.echo(f"{deliver_due(current_app._get_current_object(), limit)} attempted")
+
+    return group

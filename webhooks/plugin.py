@@ -1,4 +1,4 @@
-"""Wiring of this package into the app (filled in by its feature issue)."""
+"""Wiring of Twilio's callbacks (`/webhooks/twilio/...`)."""
 
 from __future__ import annotations
 
@@ -6,4 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    return None
+    from webhooks import models  # noqa: F401
+    from webhooks.views import bp
+
+    app.register_blueprint(bp)

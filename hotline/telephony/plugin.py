@@ -18,9 +18,12 @@ def make_adapter(app: Flask) -> TelephonyAdapter:
     if app.config["HOTLINE_TELEPHONY"] == "twilio":
         from hotline.telephony.twilio_adapter import TwilioAdapter
 
+        public = (app.config.get("HOTLINE_PUBLIC_URL") or "").rstrip("/")
         return TwilioAdapter(app.config["TWILIO_ACCOUNT_SID"], app.config["TWILIO_AUTH_TOKEN"],
                              app.config["TWILIO_PHONE_NUMBER"],
-                             http_client=app.config.get("TWILIO_HTTP_CLIENT"))
+                             http_client=app.config.get("TWILIO_HTTP_CLIENT"),
+                             sms_status_callback=f"{public}/webhooks/twilio/sms-status"
+                             if public else "")
     return LocalOutboxAdapter()
 
 

@@ -4,21 +4,32 @@ record them and retry transient ones with backoff."""
 from __future__ import annotations
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from hotline.telephony.adapter import DeliveryError
 
 
+# Seconds to wait for Twilio's REST API: a hung request must not stall the delivery pass
+# (a timeout is transient: the message is retried with backoff).
+REQUEST_TIMEOUT = 15
+
+
 class TwilioAdapter:
     name = "twilio"
 
-    def __init__(self, account_sid: str, auth_token: str, from_number: str, http_client=None):
+    def __init__(self, account_sid: str, auth_token: str, from_number: str, http_client=None,
+                 sms_status_callback: str = ""):
+        http_client = http_client or TwilioHttpClient(timeout=REQUEST_TIMEOUT)
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.from_number = from_number
+        # Where Twilio reports a message's fate after accepting it (failed, undelivered).
+        self.sms_status_callback = sms_status_callback
 
     def send_sms(self, to: str, body: str) -> str:
+        extra = {"status_callback": self.sms_status_callback} if self.sms_status_callback else {}
         return self._call(lambda: self.client.messages.create(
-            to=to, from_=self.from_number, body=body).sid)
+            to=to, from_=self.from_number, body=body, **extra).sid)
 
     def place_call(self, to: str, url: str) -> str:
         return self._call(lambda: self.client.calls.create(

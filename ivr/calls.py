@@ -1,0 +1,248 @@
+"""Call records: created by the first webhook, moved forward by IVR steps, the queue and
+status callbacks; never moved backwards. Services take `now`; the request commits."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, bindparam, case, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from hotline.auth.models import User
+from hotline.db import add_once
+from hotline.directory.phones import try_e164
+from hotline.telephony.outbox import queue_sms
+from ivr.models import AgentPresence, Call, CallbackRequest
+
+# Twilio CallStatus values by how far a call has come. Terminal statuses share the top rank:
+# once a call has ended nothing moves it again.
+STATUS_RANK = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3,
+               "completed": 4, "busy": 4, "failed": 4, "no-answer": 4, "canceled": 4}
+TERMINAL_RANK = 4
+PRESENCE_TTL = timedelta(minutes=2)
+AGENT_ROLES = ("agent", "supervisor", "admin")
+
+
+def direction_of(value: str | None) -> str:
+    return "outbound" if (value or "").startswith("outbound") else "inbound"
+
+
+def open_call(session: Session, call_sid: str, *, from_number: str, to_number: str,
+              now: datetime, direction: str = "inbound", language: str = "zh") -> Call:
+    """The call's record, created by whichever webhook arrives first (insert-once)."""
+    existing = session.scalar(select(Call).where(Call.call_sid == call_sid))
+    if existing is not None:
+        return existing
+    call = Call(call_sid=call_sid, from_number=(from_number or "")[:40],
+                to_number=(to_number or "")[:40], direction=direction, language=language,
+                ivr_path="", started_at=now, queue_name="", status="in-progress",
+                status_rank=STATUS_RANK["in-progress"], voicemail_order="",
+                recording_url="", transcription="")
+    call, _ = add_once(session, call, Call, call_sid=call_sid)
+    return call
+
+
+_INSERT_IGNORING: dict[tuple[str, str], object] = {}
+
+
+def insert_ignoring_duplicates(connection: Connection, table):
+    """INSERT … ON CONFLICT DO NOTHING on either database: the unique constraint decides,
+    in one statement, whether a replayed webhook writes anything. Built once per table and
+    dialect; values go in as execution parameters (webhooks are the hot path)."""
+    name = connection.dialect.name
+    key = (name, table.name)
+    if key not in _INSERT_IGNORING:
+        dialect = postgresql if name == "postgresql" else sqlite
+        _INSERT_IGNORING[key] = dialect.insert(table).on_conflict_do_nothing()
+    return _INSERT_IGNORING[key]
+
+
+def new_call_row(call_sid: str, *, from_number: str, to_number: str, direction: str,
+                 language: str, account_id: int | None, step: str, now: datetime,
+                 status: str = "in-progress") -> dict:
+    return {"call_sid": call_sid, "from_number": (from_number or "")[:40],
+            "to_number": (to_number or "")[:40], "direction": direction, "language": language,
+            "ivr_path": step, "account_id": account_id, "started_at": now, "queue_name": "",
+            "status": status, "status_rank": STATUS_RANK.get(status, -1),
+            "voicemail_order": "", "recording_url": "", "transcription": "",
+            "entered_queue_at": None, "answered_at": None, "agent_id": None,
+            "answer_seconds": None, "twilio_queue_time": None, "ended_at": None,
+            "outcome": None, "duration_seconds": None}
+
+
+def register_call(connection: Connection, call_sid: str, *, from_number: str, to_number: str,
+                  direction: str, language: str, account_id: int | None, step: str,
+                  now: datetime) -> None:
+    """The first webhook of a call (`/ivr/voice`): one insert, nothing if Twilio retries.
+    Written as a single statement at the end of the request so SQLite's write lock is held
+    only for the insert and the commit."""
+    connection.execute(insert_ignoring_duplicates(connection, Call.__table__),
+                       new_call_row(call_sid, from_number=from_number, to_number=to_number,
+                                    direction=direction, language=language,
+                                    account_id=account_id, step=step, now=now))
+
+
+def caller_e164(call: Call) -> str | None:
+    return try_e164(call.from_number)
+
+
+def enter_queue(call: Call, queue_name: str, now: datetime) -> None:
+    # Answer time runs from the first time the caller reached the agents' queue (R1).
+    if call.entered_queue_at is None:
+        call.entered_queue_at = now
+    call.queue_name = queue_name
+
+
+def mark_answered(call: Call, agent: User | None, now: datetime,
+                  twilio_queue_time: int | None) -> None:
+    """The bridge request on the caller's leg: the moment of answer (R1). A retried request
+    keeps the first timestamp."""
+    if call.answered_at is not None:
+        return
+    call.answered_at = now
+    call.agent_id = agent.id if agent else None
+    start = call.entered_queue_at or call.started_at
+    call.answer_seconds = round((now - start).total_seconds(), 3)
+    call.twilio_queue_time = twilio_queue_time
+    call.outcome = "answered"
+
+
+def request_callback(session: Session, call: Call, reason: str, *, now: datetime,
+                     due_in: timedelta, sms_body: str | None) -> CallbackRequest:
+    """One callback request per call (R3); the caller gets one confirmation SMS."""
+    request = CallbackRequest(call_id=call.id, phone=caller_e164(call) or call.from_number,
+                              language=call.language, reason=reason, requested_at=now,
+                              due_at=now + due_in, attempts=0, result="pending", note="")
+    request, created = add_once(session, request, CallbackRequest, call_id=call.id)
+    if created and sms_body and caller_e164(call):
+        queue_sms(session, caller_e164(call), sms_body, now=now,
+                  dedupe_key=f"callback:{call.call_sid}", subject=("callback_request",
+                                                                    request.id))
+    return request
+
+
+def close_from_queue(session: Session, call: Call, result: str, *, now: datetime,
+                     due_in: timedelta, sms_body: str) -> None:
+    """The `<Enqueue action>` request: how the wait ended (not when it was answered)."""
+    if result == "bridged":
+        if call.outcome is None:
+            call.outcome = "answered"
+    elif result == "leave":
+        if call.outcome is None or call.outcome == "abandoned":
+            call.outcome = "callback"
+    elif result == "hangup":
+        if call.outcome in (None, "abandoned"):
+            call.outcome = "abandoned"
+            call.ended_at = call.ended_at or now
+            request_callback(session, call, "abandoned", now=now, due_in=due_in,
+                             sms_body=sms_body)
+    elif result in ("queue-full", "error", "system-error"):
+        if call.outcome is None:
+            call.outcome = "callback"
+            request_callback(session, call, "queue_failed", now=now, due_in=due_in,
+                             sms_body=sms_body)
+
+
+_CALLS = Call.__table__
+_ADVANCE = (update(_CALLS)
+            .where(_CALLS.c.call_sid == bindparam("sid"), _CALLS.c.status_rank < bindparam("rank"))
+            .values(status=bindparam("status"), status_rank=bindparam("rank")))
+_END = _ADVANCE.values(
+    ended_at=func.coalesce(_CALLS.c.ended_at, bindparam("now", type_=Call.ended_at.type)),
+    duration_seconds=func.coalesce(bindparam("duration", type_=Integer()),
+                                   _CALLS.c.duration_seconds),
+    outcome=func.coalesce(_CALLS.c.outcome, case(
+        (_CALLS.c.answered_at.is_not(None), "answered"),
+        (_CALLS.c.entered_queue_at.is_not(None), "abandoned"),
+        (_CALLS.c.direction == "inbound", "self_served"),
+        else_=None)))
+
+
+def apply_status(connection: Connection, call_sid: str, status: str, *, from_number: str,
+                 to_number: str, direction: str, duration: int | None,
+                 now: datetime) -> bool:
+    """Move the call forward to `status` in one conditional UPDATE: a status at or below
+    the current rank changes nothing (replays, out-of-order callbacks), also when two
+    callbacks race. Returns whether it changed."""
+    rank = STATUS_RANK.get(status)
+    if rank is None:
+        return False
+    if rank == TERMINAL_RANK:
+        stmt, params = _END, {"sid": call_sid, "rank": rank, "status": status, "now": now,
+                              "duration": duration}
+    else:
+        stmt, params = _ADVANCE, {"sid": call_sid, "rank": rank, "status": status}
+    if connection.execute(stmt, params).rowcount:
+        return True
+    if connection.execute(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)).first():
+        return False
+    # A call we have not seen (an outbound call, or the status arrived first).
+    connection.execute(insert_ignoring_duplicates(connection, _CALLS), new_call_row(
+        call_sid, from_number=from_number, to_number=to_number,
+        direction=direction_of(direction), language="zh", account_id=None, step="", now=now,
+        status="queued"))
+    return bool(connection.execute(stmt, params).rowcount)
+
+
+def agent_by_identity(session: Session, identity: str) -> User | None:
+    """`client:<username>` (the browser softphone's identity) → an active agent."""
+    username = identity.removeprefix("client:") if identity else ""
+    if not username:
+        return None
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or user.role not in AGENT_ROLES:
+        return None
+    return user
+
+
+def set_availability(session: Session, user: User, available: bool, *,
+                     now: datetime) -> AgentPresence:
+    presence = session.get(AgentPresence, user.id)
+    if presence is None:
+        presence = AgentPresence(user_id=user.id, available=available, changed_at=now,
+                                 seen_at=now)
+        session.add(presence)
+    elif presence.available != available:
+        presence.available = available
+        presence.changed_at = now
+    presence.seen_at = now
+    return presence
+
+
+def touch_presence(session: Session, user: User, *, now: datetime) -> AgentPresence | None:
+    presence = session.get(AgentPresence, user.id)
+    if presence is not None and now - presence.seen_at > PRESENCE_TTL / 4:
+        presence.seen_at = now
+    return presence
+
+
+def agents_available(session: Session, now: datetime) -> int:
+    """Agents who marked themselves available and whose console is open (seen recently)."""
+    return session.scalar(
+        select(func.count()).select_from(AgentPresence).join(User)
+        .where(AgentPresence.available.is_(True), AgentPresence.seen_at >= now - PRESENCE_TTL,
+               User.active.is_(True))) or 0
+
+
+def waiting_calls(session: Session, queue_name: str | None = None) -> list[Call]:
+    """Callers in a queue now, oldest first."""
+    stmt = (select(Call).where(Call.entered_queue_at.is_not(None), Call.answered_at.is_(None),
+                               Call.ended_at.is_(None), Call.outcome.is_(None))
+            .order_by(Call.entered_queue_at, Call.id))
+    if queue_name is not None:
+        stmt = stmt.where(Call.queue_name == queue_name)
+    return list(session.scalars(stmt))
+
+
+def current_call_of(session: Session, user: User) -> Call | None:
+    """The call bridged to this agent and not yet over (for the screen-pop)."""
+    return session.scalar(
+        select(Call).where(Call.agent_id == user.id, Call.ended_at.is_(None))
+        .order_by(Call.answered_at.desc()).limit(1))
+
+
+def recent_calls_from(session: Session, e164: str, limit: int = 10) -> list[Call]:
+    return list(session.scalars(select(Call).where(Call.from_number == e164)
+                                .order_by(Call.started_at.desc()).limit(limit)))

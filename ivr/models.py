@@ -1,0 +1,103 @@
+"""Calls, callback requests and agent presence: what the IVR and the agent console store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hotline.auth.models import User
+from hotline.db import Base, UTCDateTime
+
+OUTCOMES = ("self_served", "answered", "abandoned", "callback", "voicemail")
+CALLBACK_REASONS = ("requested", "abandoned", "queue_failed")
+CALLBACK_RESULTS = ("pending", "reached", "no_answer", "cancelled")
+
+
+class Call(Base):
+    """One phone call, from its first webhook to completion (R1, R2, R30)."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint("direction IN ('inbound', 'outbound')", name="direction"),
+        CheckConstraint(
+            "outcome IS NULL OR outcome IN "
+            "('self_served', 'answered', 'abandoned', 'callback', 'voicemail')", name="outcome"),
+        Index("ix_calls_entered_queue_at", "entered_queue_at"),
+        Index("ix_calls_from_number_started_at", "from_number", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    from_number: Mapped[str] = mapped_column(String(40))
+    to_number: Mapped[str] = mapped_column(String(40), default="")
+    direction: Mapped[str] = mapped_column(String(8), default="inbound")
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    # The menu keys the caller went through, e.g. "main>1>balance"; shown in the call file.
+    ivr_path: Mapped[str] = mapped_column(Text, default="")
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("customer_accounts.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    entered_queue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    queue_name: Mapped[str] = mapped_column(String(32), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    answer_seconds: Mapped[float | None] = mapped_column(Float)
+    # Twilio's whole-second QueueTime at the bridge, kept to cross-check answer_seconds.
+    twilio_queue_time: Mapped[int | None] = mapped_column(Integer)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # The last Twilio CallStatus applied and its rank: a call never moves backwards.
+    status: Mapped[str] = mapped_column(String(16), default="in-progress")
+    status_rank: Mapped[int] = mapped_column(Integer, default=0)
+    voicemail_order: Mapped[str] = mapped_column(String(32), default="")
+    recording_url: Mapped[str] = mapped_column(String(500), default="")
+    transcription: Mapped[str] = mapped_column(Text, default="")
+
+    agent: Mapped[User | None] = relationship()
+
+    def add_step(self, step: str) -> None:
+        self.ivr_path = f"{self.ivr_path}>{step}" if self.ivr_path else step
+
+
+class CallbackRequest(Base):
+    """A caller to ring back: asked for in the queue, or hung up while waiting (R3)."""
+
+    __tablename__ = "callback_requests"
+    __table_args__ = (
+        CheckConstraint("reason IN ('requested', 'abandoned', 'queue_failed')", name="reason"),
+        CheckConstraint("result IN ('pending', 'reached', 'no_answer', 'cancelled')",
+                        name="result"),
+        Index("ix_callback_requests_result_due_at", "result", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # One request per call: a replayed webhook finds the existing one.
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), unique=True)
+    phone: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    reason: Mapped[str] = mapped_column(String(16))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_attempt_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    result: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    call: Mapped[Call | None] = relationship()
+
+
+class AgentPresence(Base):
+    """An agent's availability as set in the console; the softphone page refreshes
+    `seen_at`, so a closed tab stops counting after PRESENCE_TTL."""
+
+    __tablename__ = "agent_presence"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    available: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,31 @@
+"""The SLA engine's CallSource: calls offered to agents and calls waiting now (R1, R2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ivr.calls import waiting_calls
+from ivr.models import Call
+from sla.ports import CallFact
+
+
+def _fact(call: Call) -> CallFact:
+    return CallFact(call_id=call.id, started_at=call.started_at,
+                    entered_queue_at=call.entered_queue_at, answered_at=call.answered_at,
+                    ended_at=call.ended_at, outcome=call.outcome)
+
+
+class IvrCallSource:
+    def offered_between(self, session: Session, start: datetime,
+                        end: datetime) -> Iterable[CallFact]:
+        stmt = (select(Call).where(Call.entered_queue_at >= start, Call.entered_queue_at < end)
+                .order_by(Call.entered_queue_at, Call.id))
+        for call in session.scalars(stmt):
+            yield _fact(call)
+
+    def waiting(self, session: Session, now: datetime) -> list[CallFact]:
+        return [_fact(c) for c in waiting_calls(session) if c.entered_queue_at <= now]

@@ -1,0 +1,65 @@
+"""Every Twilio endpoint refuses requests without a valid signature (403)."""
+
+import pytest
+
+from hotline.telephony.signature import sign
+from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
+
+PARAMS = {"CallSid": "CA0001", "From": "+8613912345678", "To": "+861012345"}
+ENDPOINTS = ["/ivr/voice", "/ivr/menu?lang=zh&attempt=0", "/ivr/agent", "/ivr/queue/wait",
+             "/ivr/queue/connect?agent=a", "/ivr/voicemail", "/webhooks/twilio/call-status"]
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_unsigned_request_is_refused(client, path):
+    assert client.post(path, data=PARAMS).status_code == 403
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_wrong_token_is_refused(twilio_post, path):
+    assert twilio_post(path, PARAMS, token="someone-elses-token").status_code == 403
+
+
+def test_tampered_form_is_refused(client):
+    signature = sign(TWILIO_TOKEN, PUBLIC_URL + "/ivr/voice", PARAMS)
+    tampered = {**PARAMS, "From": "+8613800000000"}
+    response = client.post("/ivr/voice", data=tampered,
+                           headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 403
+
+
+def test_tampered_query_is_refused(twilio_post):
+    response = twilio_post("/ivr/menu?lang=en", {**PARAMS, "Digits": "1"},
+                           signed_path="/ivr/menu?lang=zh")
+    assert response.status_code == 403
+
+
+def test_signed_request_is_accepted_and_needs_no_csrf_token(twilio_post):
+    assert twilio_post("/ivr/voice", PARAMS).status_code == 200
+
+
+def test_percent_encoded_query_is_validated_against_the_raw_query_string(twilio_post):
+    # Werkzeug's request.url would decode %2B to "+": the signature must use the raw query.
+    path = "/ivr/queue/connect?agent=a%2Bb&x=%E6%B0%B4"
+    assert twilio_post(path, {**PARAMS, "QueueTime": "3"}).status_code == 200
+
+
+class TestWithoutPublicUrl:
+    @pytest.fixture
+    def app_config(self):
+        return {"HOTLINE_PUBLIC_URL": ""}
+
+    def test_uses_the_proxied_scheme_and_host(self, client):
+        url = "https://hotline.proxy.example/ivr/voice"
+        signature = sign(TWILIO_TOKEN, url, PARAMS)
+        headers = {"X-Twilio-Signature": signature, "X-Forwarded-Proto": "https",
+                   "X-Forwarded-Host": "hotline.proxy.example"}
+        assert client.post("/ivr/voice", data=PARAMS, headers=headers).status_code == 200
+        plain = {"X-Twilio-Signature": signature}
+        assert client.post("/ivr/voice", data=PARAMS, headers=plain).status_code == 403
+
+
+def test_signature_over_the_url_with_its_default_port_is_accepted(client):
+    signature = sign(TWILIO_TOKEN, "https://hotline.example.test:443/ivr/voice", PARAMS)
+    response = client.post("/ivr/voice", data=PARAMS, headers={"X-Twilio-Signature": signature})
+    assert response.status_code == 200

@@ -1,0 +1,101 @@
+"""The phone simulator drives the real, signed webhooks; an agent answers the next caller."""
+
+import pytest
+from sqlalchemy import select
+
+from ivr.models import Call, CallbackRequest
+from tests.conftest import csrf_token_from
+from tests.factories import make_customer, make_user
+
+CALLER = "+8613912345678"
+
+
+@pytest.fixture
+def api(client, session, login_as):
+    agent = make_user(session, role="agent", username="sim", locale="en")
+    make_customer(session, phones=(CALLER,), name="王五")
+    session.commit()
+    login_as(agent)
+    token = csrf_token_from(client.get("/simulator/").get_data(as_text=True))
+
+    def _post(path, body=None):
+        response = client.post(path, json=body, headers={"X-CSRFToken": token,
+                                                         "Accept": "application/json"})
+        return response.status_code, response.get_json()
+
+    return _post
+
+
+def test_call_press_0_wait_answer_and_hang_up(api, session, clock):
+    status, data = api("/simulator/api/start", {"from": "13912345678"})
+    assert status == 200 and data["from"] == CALLER
+    assert data["says"][0]["text"] == "您好！这里是供水总公司客服热线。"
+    assert data["next"]["type"] == "gather"
+    call_sid = data["call_sid"]
+    status, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER,
+                                               "url": data["next"]["action"], "digits": "0"})
+    assert data["next"]["type"] == "queue" and data["queue"]["name"] == "hotline"
+    queue = data["queue"]
+    clock.advance(seconds=10)
+    status, data = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER,
+                                               "queue": queue})
+    assert data["next"]["type"] == "queue"  # still waiting after the wait TwiML ran out
+    assert "预计等待1分钟" in data["says"][0]["text"]
+    clock.advance(seconds=25)
+    status, data = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER,
+                                               "queue": queue})
+    assert data["next"]["type"] == "gather"  # the callback offer
+    assert "第1位" in data["says"][0]["text"]
+    status, answered = api("/softphone/answer-next")
+    assert answered["answered"] == call_sid
+    status, data = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER,
+                                               "queue": queue})
+    assert data["next"]["type"] == "bridged" and data["next"]["agent"].startswith("agent ")
+    call = session.scalar(select(Call).where(Call.call_sid == call_sid))
+    assert call.answer_seconds == 35.0 and call.twilio_queue_time == 35
+    status, data = api("/simulator/api/hangup", {"call_sid": call_sid, "from": CALLER})
+    session.expire_all()
+    assert (call.outcome, call.status) == ("answered", "completed")
+    assert call.ended_at is not None
+
+
+def test_press_1_for_a_callback_from_the_queue(api, session, clock):
+    _, data = api("/simulator/api/start", {"from": CALLER})
+    call_sid = data["call_sid"]
+    _, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER,
+                                          "url": data["next"]["action"], "digits": "0"})
+    queue = data["queue"]
+    clock.advance(seconds=31)
+    _, offer = api("/simulator/api/wait", {"call_sid": call_sid, "from": CALLER, "queue": queue})
+    _, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER, "digits": "5",
+                                          "url": offer["next"]["action"], "queue": queue})
+    assert data["next"]["type"] == "queue"  # "please keep holding": still queued
+    assert session.scalar(select(Call).where(Call.call_sid == call_sid)).ended_at is None
+    _, data = api("/simulator/api/step", {"call_sid": call_sid, "from": CALLER, "digits": "1",
+                                          "url": offer["next"]["action"], "queue": queue})
+    assert data["next"]["type"] == "hangup"
+    assert "回电" in data["says"][-1]["text"]
+    assert session.scalar(select(CallbackRequest)).reason == "requested"
+
+
+def test_answer_next_with_nobody_waiting(api):
+    _, data = api("/softphone/answer-next")
+    assert data["answered"] is None and data["says"][0]["text"] == "No caller is waiting."
+
+
+def test_bad_input_is_refused(api):
+    status, body = api("/simulator/api/start", {"from": "not a phone"})
+    assert status == 422 and body["error"]["fields"] == {"from": "not a phone"}
+    status, body = api("/simulator/api/step", {"call_sid": "x", "from": CALLER,
+                                               "url": "/webhooks/twilio/call-status"})
+    assert status == 422
+
+
+class TestTwilioMode:
+    @pytest.fixture
+    def app_config(self):
+        return {"HOTLINE_TELEPHONY": "twilio"}
+
+    def test_simulator_exists_only_in_outbox_mode(self, client, session, login_as):
+        login_as(make_user(session, role="agent"))
+        assert client.get("/simulator/").status_code == 404

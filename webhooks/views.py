@@ -1,0 +1,43 @@
+"""Twilio's callbacks. Signed like every Twilio endpoint, CSRF-exempt."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from hotline.clock import utcnow
+from hotline.errors import ValidationFailed
+from hotline.extensions import csrf, db
+from hotline.telephony.signature import twilio_signed
+from ivr.write_lock import serialized_writes
+from webhooks.status import record_call_status, record_sms_status
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
+csrf.exempt(bp)
+
+
+@bp.before_request
+@twilio_signed
+def _signed() -> None:
+    return None
+
+
+@bp.route("/call-status", methods=["POST"])
+def call_status():
+    missing = {name: "required" for name in ("CallSid", "CallStatus")
+               if not request.form.get(name)}
+    if missing:
+        raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
+    # Two statements on a plain connection: no ORM session on this hot path.
+    with db.engine.connect() as connection, serialized_writes(connection):
+        record_call_status(connection, request.form, now=utcnow())
+        connection.commit()
+    return "", 204
+
+
+@bp.route("/sms-status", methods=["POST"])
+def sms_status():
+    if not request.form.get("MessageSid"):
+        raise ValidationFailed("MessageSid is required", fields={"MessageSid": "required"})
+    record_sms_status(db.session, request.form)
+    db.session.commit()
+    return "", 204
