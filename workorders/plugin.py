@@ -1,4 +1,4 @@
-"""Wiring of this package into the app (filled in by its feature issue)."""
+"""Wiring of the work-order package into the app."""
 
 from __future__ import annotations
 
@@ -6,4 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    return None
+    from workorders import models  # noqa: F401
+
+
+def wire(app: Flask) -> None:
+    from sla import ports
+    from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
+
+    ports.register_subject(app, SUBJECT_TYPE, describe_orders)
+    ports.register_cluster_source(app, cluster_candidates)
