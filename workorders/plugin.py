@@ -6,7 +6,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from hotline import api as hotline_api
     from workorders import models  # noqa: F401
+    from workorders.api import bp as api_bp
+
+    hotline_api.register_blueprint(api_bp)
 
 
 def wire(app: Flask) -> None:

@@ -44,7 +44,7 @@ def perform(session: Session, *, user: User, number: str, action: str,
                                fields={"version": "required"})
     if version != order.version:
         raise StaleVersion(f"the order changed (version {order.version}); reload and retry",
-                           details={"version": order.version, "status": order.status})
+                           details={"current": _current(session, order, user)})
     try:
         spec = check(actor_of(session, user), facts_of(order), action, params)
     except Refused as refused:
@@ -52,7 +52,7 @@ def perform(session: Session, *, user: User, number: str, action: str,
             raise Forbidden(refused.message) from None
         if refused.kind == "state":
             raise Conflict(refused.message, fields=refused.fields, code="illegal_transition",
-                           details={"version": order.version, "status": order.status}) from None
+                           details={"current": _current(session, order, user)}) from None
         raise ValidationFailed(refused.message, fields=refused.fields) from None
     handler = HANDLERS[action]
     if action in SIMPLE_EVENTS:
@@ -71,9 +71,18 @@ def perform(session: Session, *, user: User, number: str, action: str,
         session.rollback()
         current = order_by_number(session, number)
         raise StaleVersion("someone else changed this order first; reload and retry",
-                           details={"version": current.version if current else None,
-                                    "status": current.status if current else None}) from None
+                           details={"current": _current(session, current, user)
+                                    if current else None}) from None
     return order
+
+
+def _current(session: Session, order: WorkOrder, user: User) -> dict:
+    """The order as this user may see it, for a 409 answer (JSON-ready)."""
+    from workorders.services.present import order_view
+
+    view = order_view(session, order, user)
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in view.items()
+            if k != "extension_requested"}
 
 
 def _note_of(params: dict) -> str:
