@@ -51,6 +51,8 @@ def account_id(session: Session, number: str | None, field: str = "account_numbe
 
 
 def new_order_from(session: Session, data: dict) -> NewOrder:
+    # Form fields left empty arrive as None.
+    data = {k: ("" if v is None and k != "confidential" else v) for k, v in data.items()}
     return NewOrder(
         category=data["category"], description=data.get("description", ""),
         contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
