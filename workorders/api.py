@@ -7,6 +7,7 @@ import re
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 
 from hotline.api import ApiBlueprint
 from hotline.auth.current import current_actor
@@ -43,7 +44,7 @@ class Orders(MethodView):
         """Open an order: R4 details, routed and dispatched unless answered on the call."""
         user = current_actor()
         if user.role not in ("agent", "supervisor", "admin"):
-            raise Forbidden("only the hotline opens work orders")
+            raise Forbidden(_("Only the hotline opens work orders."))
         channel = data.pop("channel")
         order = open_work_order(db.session, inputs.new_order_from(db.session, data),
                                 actor=user, channel=channel, now=utcnow())
@@ -59,7 +60,7 @@ class Duplicates(MethodView):
         """Open orders of the last 48 h: same category and area, or same account/phone."""
         user = current_actor()
         if user.role not in ("agent", "supervisor", "admin"):
-            raise Forbidden("only the hotline logs orders")
+            raise Forbidden(_("Only the hotline logs orders."))
         rows = queries.duplicates(
             db.session, category=args.get("category"),
             area_id=inputs.area_id(db.session, args.get("area")),
@@ -107,6 +108,6 @@ def _if_match() -> int | None:
         return None
     match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', header)
     if not match:
-        raise ValidationFailed("If-Match must be the order's version",
+        raise ValidationFailed(_("If-Match must be the order's version."),
                                fields={"If-Match": "not a version"})
     return int(match.group(1))

@@ -124,7 +124,7 @@ def _default_view(user) -> str:
 def index():
     view = request.args.get("view") or _default_view(current_user)
     if view not in ("mine", "queue", "all"):
-        raise NotFound("no such list")
+        raise NotFound(_("No such list."))
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     args = request.args
     filters = queries.Filters(
@@ -228,7 +228,7 @@ def categories():
 def edit_category(code: str):
     category = db.session.scalar(select(Category).where(Category.code == code))
     if category is None:
-        raise NotFound(f"no category {code}")
+        raise NotFound(_("No category %(code)s.", code=code))
     form = CategoryForm(obj=category)
     if request.method == "GET":
         form.department_kind.data = category.department_kind or ""
@@ -274,7 +274,7 @@ def routing_rules():
 def edit_rule(rule_id: int):
     rule = db.session.get(RoutingRule, rule_id)
     if rule is None:
-        raise NotFound(f"no routing rule {rule_id}")
+        raise NotFound(_("No routing rule %(id)s.", id=rule_id))
     return _save_rule(rule)
 
 

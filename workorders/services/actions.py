@@ -19,6 +19,8 @@ from hotline.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
 from sla import clocks
+from workorders.i18n import gettext as _
+from workorders.labels import ACTION, STATUS, label
 from workorders.models import FollowUp, WorkOrder
 from workorders.rules import sms
 from workorders.rules.states import SCORE_FIELDS, Refused, check, follow_up_decision
@@ -40,20 +42,21 @@ def perform(session: Session, *, user: User, number: str, action: str,
     nothing is written then."""
     order = visible_order(session, user, number)
     if version is None:
-        raise ValidationFailed("the order's version is required (If-Match or version)",
+        raise ValidationFailed(_("The order's version is required (If-Match or version)."),
                                fields={"version": "required"})
     if version != order.version:
-        raise StaleVersion(f"the order changed (version {order.version}); reload and retry",
+        raise StaleVersion(_("The order has changed (now version %(version)s); reload it and try again.", version=order.version),
                            details={"current": _current(session, order, user)})
     try:
         spec = check(actor_of(session, user), facts_of(order), action, params)
     except Refused as refused:
+        message = _refusal_text(refused, action, order)
         if refused.kind == "forbidden":
-            raise Forbidden(refused.message) from None
+            raise Forbidden(message) from None
         if refused.kind == "state":
-            raise Conflict(refused.message, fields=refused.fields, code="illegal_transition",
+            raise Conflict(message, fields=refused.fields, code="illegal_transition",
                            details={"current": _current(session, order, user)}) from None
-        raise ValidationFailed(refused.message, fields=refused.fields) from None
+        raise ValidationFailed(message, fields=refused.fields) from None
     handler = HANDLERS[action]
     if action in SIMPLE_EVENTS:
         # Recorded first so the timeline reads action, then its deadline events.
@@ -70,10 +73,29 @@ def perform(session: Session, *, user: User, number: str, action: str,
     except StaleDataError:
         session.rollback()
         current = order_by_number(session, number)
-        raise StaleVersion("someone else changed this order first; reload and retry",
+        raise StaleVersion(_("Someone else changed this order first; reload it and try again."),
                            details={"current": _current(session, current, user)
                                     if current else None}) from None
     return order
+
+
+def _refusal_text(refused: Refused, action: str, order: WorkOrder) -> str:
+    """The state machine's refusal, in the reader's language."""
+    name = label(ACTION, action)
+    if refused.kind == "unknown":
+        return _("Unknown action %(action)s.", action=action)
+    if refused.kind == "forbidden":
+        if "R28" in refused.message:
+            return _("R28: you are named in this complaint and may not handle it.")
+        return _("You may not do \u201c%(action)s\u201d on this order.", action=name)
+    if refused.kind == "state":
+        if "status" in refused.fields:
+            return _("\u201c%(action)s\u201d is not possible while the order is "
+                     "\u201c%(status)s\u201d.", action=name, status=label(STATUS, order.status))
+        if action == "request_extension":
+            return _("An extension request is already waiting for approval.")
+        return _("There is no extension request waiting.")
+    return _("Please fill in: %(fields)s", fields=", ".join(sorted(refused.fields)))
 
 
 def _current(session: Session, order: WorkOrder, user: User) -> dict:
@@ -113,7 +135,7 @@ def dispatch_to(session: Session, order: WorkOrder, department: Department, *,
                     "assignee_id": assignee.id if assignee else None})
     start_clocks(session, order, "dispatch", now, actor)
     notify(session, dedupe_key=f"wo-dispatch-{order.number}-{order.version}-{now.isoformat()}",
-           kind="work_order", title=f"{order.number}: new order for your department",
+           kind="work_order", title=_("%(number)s: new order for your department", number=order.number),
            link=f"/workorders/{order.number}", now=now, department_id=department.id)
 
 
@@ -122,18 +144,18 @@ def _dispatch(session, order, user, params, now):
     if params.get("department_id") is not None:
         department = session.get(Department, params["department_id"])
         if department is None:
-            raise ValidationFailed("no such department", fields={"department_id": "unknown"})
+            raise ValidationFailed(_("No such department."), fields={"department_id": "unknown"})
         order.routed_by = "agent's choice"
         order.routing_rule_id = None
     else:
         from workorders.services.routing import describe_route, route_for
 
         if order.area_id is None:
-            raise ValidationFailed("R4: the area is needed to route the order",
+            raise ValidationFailed(_("R4: the area is needed to route the order."),
                                    fields={"area_id": "required"})
         found = route_for(session, order.category, order.area_id)
         if found is None:
-            raise ValidationFailed("no department found for this category and area; choose one",
+            raise ValidationFailed(_("No department found for this category and area; choose one."),
                                    fields={"department_id": "required"})
         department = session.get(Department, found.department_id)
         order.routing_rule_id = found.rule_id
@@ -142,10 +164,10 @@ def _dispatch(session, order, user, params, now):
     if params.get("assignee_id") is not None:
         assignee = session.get(User, params["assignee_id"])
         if assignee is None or assignee.department_id != department.id:
-            raise ValidationFailed("the assignee must belong to the department",
+            raise ValidationFailed(_("The assignee must belong to the department."),
                                    fields={"assignee_id": "not in the department"})
         if assignee.id == order.subject_user_id:
-            raise Forbidden("R28: a user named in the complaint cannot be assigned to it")
+            raise Forbidden(_("R28: a user named in the complaint cannot be assigned to it."))
     if order.status in ("dispatched", "reopened"):
         clock_op(session, order, "cancelled", now, user, kinds=["accept"])
     dispatch_to(session, order, department, actor=user, now=now, from_status=order.status,
@@ -168,12 +190,12 @@ def _return(session, order, user, params, now):
     order.assignee_id = None
     clock_op(session, order, "cancelled", now, user, kinds=["accept"])
     notify(session, dedupe_key=f"wo-returned-{order.number}-{now.isoformat()}",
-           kind="work_order", title=f"{order.number}: returned by the department",
+           kind="work_order", title=_("%(number)s: returned by the department", number=order.number),
            body=order.return_reason, link=f"/workorders/{order.number}", now=now,
            role="supervisor", severity="warning")
     if order.owner_id:
         notify(session, dedupe_key=f"wo-returned-owner-{order.number}-{now.isoformat()}",
-               kind="work_order", title=f"{order.number}: returned by the department",
+               kind="work_order", title=_("%(number)s: returned by the department", number=order.number),
                body=order.return_reason, link=f"/workorders/{order.number}", now=now,
                user_id=order.owner_id)
 
@@ -201,27 +223,27 @@ def _material_received(session, order, user, params, now):
 def _request_extension(session, order, user, params, now):
     new_due = _aware(params["new_due"])
     if new_due <= now:
-        raise ValidationFailed("the new time must be in the future",
+        raise ValidationFailed(_("The new time must be in the future."),
                                fields={"new_due": "in the past"})
     kind = (params.get("kind") or "").strip() or None
     running = clocks.active_clocks(session, order.subject)
     candidates = [r for r in running if r.state == "running" and r.kind != "follow_up"
                   and (kind is None or r.kind == kind)]
     if not candidates:
-        raise ValidationFailed("no running deadline to extend", fields={"kind": "no clock"})
+        raise ValidationFailed(_("There is no running deadline to extend."), fields={"kind": "no clock"})
     # R15: asked for before the deadline.
     clock = max(candidates, key=lambda r: r.due_at) if kind is None else candidates[0]
     if now > clock.due_at:
-        raise ValidationFailed("R15: an extension must be asked for before the deadline",
+        raise ValidationFailed(_("R15: an extension must be asked for before the deadline."),
                                fields={"new_due": "deadline already passed"})
     if new_due <= clock.due_at:
-        raise ValidationFailed("the new time must be later than the current deadline",
+        raise ValidationFailed(_("The new time must be later than the current deadline."),
                                fields={"new_due": "must be after " + clock.due_at.isoformat()})
     order.extension_kind = clock.kind
     order.extension_due = new_due
     order.extension_reason = params["reason"].strip()
     notify(session, dedupe_key=f"wo-extension-{order.number}-{now.isoformat()}",
-           kind="work_order", title=f"{order.number}: extension requested",
+           kind="work_order", title=_("%(number)s: extension requested", number=order.number),
            body=order.extension_reason, link=f"/workorders/{order.number}", now=now,
            role="supervisor")
 
@@ -277,7 +299,7 @@ def _resolve(session, order, user, params, now):
                             "for": each.number})
     if order.owner_id:
         notify(session, dedupe_key=f"wo-followup-{order.number}-{order.reopen_count}",
-               kind="follow_up", title=f"{order.number}: resolved, follow-up call due",
+               kind="follow_up", title=_("%(number)s: resolved, follow-up call due", number=order.number),
                link=f"/workorders/{order.number}", now=now, user_id=order.owner_id)
 
 
@@ -308,7 +330,7 @@ def _follow_up(session, order, user, params, now):
         order.assignee_id = None
         order.dispatched_at = now
         notify(session, dedupe_key=f"wo-reopened-{order.number}-{order.reopen_count}",
-               kind="work_order", title=f"{order.number}: reopened, customer not satisfied",
+               kind="work_order", title=_("%(number)s: reopened, customer not satisfied", number=order.number),
                body=text, link=f"/workorders/{order.number}", now=now,
                department_id=order.department_id, severity="warning")
     session.flush()
@@ -338,13 +360,13 @@ def merge_into(session: Session, order: WorkOrder, master_number: str, *, actor:
                now: datetime) -> WorkOrder:
     master = order_by_number(session, master_number)
     if master is None:
-        raise ValidationFailed(f"no work order {master_number}",
+        raise ValidationFailed(_("No work order %(number)s.", number=master_number),
                                fields={"master_number": "unknown"})
     if master.id == order.id:
-        raise ValidationFailed("an order cannot be merged into itself",
+        raise ValidationFailed(_("An order cannot be merged into itself."),
                                fields={"master_number": "same order"})
     if master.status in ("closed", "cancelled", "merged"):
-        raise ValidationFailed(f"{master.number} is {master.status}; merge into an open order",
+        raise ValidationFailed(_("%(number)s is no longer open; merge into an open order.", number=master.number),
                                fields={"master_number": "not open"})
     before = order.status
     order.status = "merged"
@@ -366,10 +388,10 @@ def _merge(session, order, user, params, now):
 def _chase(session, order, user, params, now):
     # R20: the owner chases the department (催办); a supervisor's chase is 督办.
     if order.department_id is None:
-        raise ValidationFailed("the order has no department to chase yet",
+        raise ValidationFailed(_("The order has no department to chase yet."),
                                fields={"department_id": "none"})
     notify(session, dedupe_key=f"wo-chase-{order.number}-{now.isoformat()}", kind="chase",
-           title=f"{order.number}: chased by the hotline", body=_note_of(params),
+           title=_("%(number)s: chased by the hotline", number=order.number), body=_note_of(params),
            link=f"/workorders/{order.number}", now=now, department_id=order.department_id,
            severity="warning")
 
@@ -387,18 +409,18 @@ def _update_details(session, order, user, params, now):
         value = params[name]
         if name == "area_id":
             if session.get(Area, value) is None:
-                raise ValidationFailed("no such area", fields={"area_id": "unknown"})
+                raise ValidationFailed(_("No such area."), fields={"area_id": "unknown"})
         elif name == "contact_phone":
             value = try_e164(value)
             if value is None:
-                raise ValidationFailed("the caller's phone number is not valid",
+                raise ValidationFailed(_("The caller's phone number is not valid."),
                                        fields={"contact_phone": "not a valid phone number"})
         else:
             value = str(value).strip()
         if getattr(order, name) != value:
             changes[name] = value
     if not changes:
-        raise ValidationFailed("nothing to change", fields={"fields": "no change"})
+        raise ValidationFailed(_("Nothing to change."), fields={"fields": "no change"})
     for name, value in changes.items():
         setattr(order, name, value)
     if "area_id" in changes:
@@ -429,7 +451,7 @@ def _aware(value) -> datetime:
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ValidationFailed("new_due must be an ISO date-time",
+            raise ValidationFailed(_("The new time must be a date and time."),
                                    fields={"new_due": "not a date-time"}) from None
     if value.tzinfo is None:
         zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])

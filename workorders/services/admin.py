@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from hotline.directory.models import DEPARTMENT_KINDS
 from hotline.errors import NotFound, ValidationFailed
+from workorders.i18n import gettext as _
 from workorders.models import PRIORITIES, Category, RoutingRule
 
 
@@ -22,11 +23,11 @@ def update_category(session: Session, code: str, *, name_zh: str, name_en: str,
                     active: bool) -> Category:
     category = session.scalar(select(Category).where(Category.code == code))
     if category is None:
-        raise NotFound(f"no category {code}")
+        raise NotFound(_("No category %(code)s.", code=code))
     if department_kind and department_kind not in DEPARTMENT_KINDS:
-        raise ValidationFailed("unknown department kind", fields={"department_kind": "unknown"})
+        raise ValidationFailed(_("Unknown department kind."), fields={"department_kind": "unknown"})
     if priority not in PRIORITIES:
-        raise ValidationFailed("unknown priority", fields={"priority": "unknown"})
+        raise ValidationFailed(_("Unknown priority."), fields={"priority": "unknown"})
     category.name_zh, category.name_en = name_zh.strip(), name_en.strip()
     category.department_kind = department_kind or None
     category.priority, category.position, category.active = priority, position, active
@@ -43,16 +44,16 @@ def save_rule(session: Session, rule_id: int | None, *, category_code: str,
               area_id: int | None, department_kind: str, department_id: int | None,
               position: int, rule_ref: str, active: bool) -> RoutingRule:
     if session.scalar(select(Category.id).where(Category.code == category_code)) is None:
-        raise ValidationFailed("unknown category", fields={"category_code": "unknown"})
+        raise ValidationFailed(_("Unknown category."), fields={"category_code": "unknown"})
     if department_kind not in DEPARTMENT_KINDS:
-        raise ValidationFailed("unknown department kind", fields={"department_kind": "unknown"})
+        raise ValidationFailed(_("Unknown department kind."), fields={"department_kind": "unknown"})
     if rule_id is None:
         rule = RoutingRule()
         session.add(rule)
     else:
         rule = session.get(RoutingRule, rule_id)
         if rule is None:
-            raise NotFound(f"no routing rule {rule_id}")
+            raise NotFound(_("No routing rule %(id)s.", id=rule_id))
     rule.category_code, rule.area_id = category_code, area_id
     rule.department_kind, rule.department_id = department_kind, department_id
     rule.position, rule.rule_ref, rule.active = position, rule_ref.strip(), active
@@ -61,9 +62,9 @@ def save_rule(session: Session, rule_id: int | None, *, category_code: str,
 
         dept = session.get(Department, department_id)
         if dept is None:
-            raise ValidationFailed("unknown department", fields={"department": "unknown"})
+            raise ValidationFailed(_("Unknown department."), fields={"department": "unknown"})
         if dept.kind != department_kind:
-            raise ValidationFailed("the fixed department must be of the rule's kind",
+            raise ValidationFailed(_("The fixed department must be of the rule's kind."),
                                    fields={"department": "wrong kind"})
     session.flush()
     return rule

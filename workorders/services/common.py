@@ -12,6 +12,7 @@ from hotline.auth.models import User
 from hotline.auth.permissions import visible_department_ids
 from hotline.errors import NotFound
 from sla import clocks
+from workorders.i18n import gettext as _
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
 from workorders.rules.states import Actor, OrderFacts
@@ -51,7 +52,7 @@ def visible_order(session: Session, user: User, number: str) -> WorkOrder:
     that a number exists elsewhere."""
     order = order_by_number(session, number)
     if order is None or not can_view(session, user, order):
-        raise NotFound(f"no work order {number}")
+        raise NotFound(_("No work order %(number)s.", number=number))
     return order
 
 

@@ -17,6 +17,7 @@ from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
+from workorders.i18n import gettext as _
 from workorders.models import CHANNELS, Category, WorkOrder
 from workorders.rules import sms
 from workorders.services.common import record, start_clocks
@@ -57,38 +58,38 @@ def open_work_order(session: Session, data: NewOrder, *, actor: User | None, cha
     what is known, `missing_details` names the gaps and agents are notified to complete it;
     it is dispatched only when the area is known."""
     if channel not in CHANNELS:
-        raise ValidationFailed(f"unknown channel {channel}", fields={"channel": "unknown"})
+        raise ValidationFailed(_("Unknown channel %(channel)s.", channel=channel), fields={"channel": "unknown"})
     category = session.scalar(select(Category).where(Category.code == data.category,
                                                      Category.active.is_(True)))
     if category is None:
-        raise ValidationFailed(f"unknown category {data.category!r}",
+        raise ValidationFailed(_("Unknown category %(code)s.", code=data.category),
                                fields={"category": "unknown"})
     account = session.get(CustomerAccount, data.account_id) if data.account_id else None
     if data.account_id and account is None:
-        raise ValidationFailed("no such customer account", fields={"account_id": "unknown"})
+        raise ValidationFailed(_("No such customer account."), fields={"account_id": "unknown"})
     _fill_from_account(data, account)
     phone = try_e164(data.contact_phone) or data.contact_phone.strip()
     area = session.get(Area, data.area_id) if data.area_id else None
     if data.area_id and area is None:
-        raise ValidationFailed("no such area", fields={"area_id": "unknown"})
+        raise ValidationFailed(_("No such area."), fields={"area_id": "unknown"})
     missing = _missing_r4(data, account)
     if data.contact_phone.strip() and try_e164(data.contact_phone) is None \
             and not allow_incomplete:
-        raise ValidationFailed("the caller's phone number is not valid",
+        raise ValidationFailed(_("The caller's phone number is not valid."),
                                fields={"contact_phone": "not a valid phone number"})
     if missing and not allow_incomplete:
-        raise ValidationFailed("R4: name, phone and address are required",
+        raise ValidationFailed(_("R4: the caller's name, phone and address are required."),
                                fields={name: "required" for name in missing})
     if category.department_kind is None and not data.answer.strip():
-        raise ValidationFailed("R6: a general enquiry is answered on the call",
+        raise ValidationFailed(_("R6: a general enquiry is answered on the call; enter the answer."),
                                fields={"answer": "required for a general enquiry"})
     chosen = None
     if data.department_id is not None:
         chosen = session.get(Department, data.department_id)
         if chosen is None:
-            raise ValidationFailed("no such department", fields={"department_id": "unknown"})
+            raise ValidationFailed(_("No such department."), fields={"department_id": "unknown"})
     if data.subject_user_id is not None and session.get(User, data.subject_user_id) is None:
-        raise ValidationFailed("no such user", fields={"subject_user_id": "unknown"})
+        raise ValidationFailed(_("No such user."), fields={"subject_user_id": "unknown"})
 
     zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
     order = WorkOrder(
@@ -120,7 +121,7 @@ def open_work_order(session: Session, data: NewOrder, *, actor: User | None, cha
                payload={"purpose": "confirmation", "outbox_id": message.id})
     if missing:
         notify(session, dedupe_key=f"wo-incomplete-{order.number}", kind="work_order",
-               title=f"{order.number}: details missing ({', '.join(missing)})",
+               title=_("%(number)s: caller details missing, please complete", number=order.number),
                link=f"/workorders/{order.number}", now=now, role="agent", severity="warning")
 
     if data.answer.strip():
@@ -139,7 +140,7 @@ def open_work_order(session: Session, data: NewOrder, *, actor: User | None, cha
     if chosen is None:
         if order.area_id is not None:
             notify(session, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
-                   title=f"{order.number}: no department found for {category.code}",
+                   title=_("%(number)s: no department found, dispatch by hand", number=order.number),
                    link=f"/workorders/{order.number}", now=now, role="supervisor",
                    severity="warning")
         return order

@@ -10,6 +10,7 @@ from hotline.auth.models import User
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.services import account_by_number
 from hotline.errors import ValidationFailed
+from workorders.i18n import gettext as _
 from workorders.services.create import NewOrder
 
 
@@ -18,7 +19,7 @@ def area_id(session: Session, code: str | None, field: str = "area") -> int | No
         return None
     found = session.scalar(select(Area.id).where(Area.code == code.strip()))
     if found is None:
-        raise ValidationFailed(f"unknown area {code!r}", fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown area %(code)s.", code=code), fields={field: "unknown"})
     return found
 
 
@@ -27,7 +28,7 @@ def department_id(session: Session, code: str | None, field: str = "department")
         return None
     found = session.scalar(select(Department.id).where(Department.code == code.strip()))
     if found is None:
-        raise ValidationFailed(f"unknown department {code!r}", fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown department %(code)s.", code=code), fields={field: "unknown"})
     return found
 
 
@@ -36,7 +37,7 @@ def user_id(session: Session, username: str | None, field: str) -> int | None:
         return None
     found = session.scalar(select(User.id).where(User.username == username.strip()))
     if found is None:
-        raise ValidationFailed(f"unknown user {username!r}", fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown user %(name)s.", name=username), fields={field: "unknown"})
     return found
 
 
@@ -46,7 +47,7 @@ def account_id(session: Session, number: str | None, field: str = "account_numbe
         return None
     account: CustomerAccount | None = account_by_number(session, number)
     if account is None:
-        raise ValidationFailed(f"unknown account {number!r}", fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown account %(number)s.", number=number), fields={field: "unknown"})
     return account.id
 
 

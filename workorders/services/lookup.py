@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.directory.models import CustomerAccount
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
+from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
 from workorders.services.common import next_customer_due, order_by_number
 from workorders.services.create import NewOrder, open_work_order
@@ -53,7 +54,7 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
     `missing_details` names the gaps, agents are notified to call back and complete it, and
     it is dispatched at once only when the area is known (a leak must not wait)."""
     if category not in VOICEMAIL_CATEGORIES:
-        raise ValidationFailed("a voicemail reports a leak or no water",
+        raise ValidationFailed(_("A voicemail reports a leak or no water."),
                                fields={"category": "leak or no_water"})
     account = session.get(CustomerAccount, account_id) if account_id else None
     text = (transcription or "").strip() or "(voicemail, no transcription)"
