@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
-                        String, Text)
+                        String, Text, event)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
@@ -162,6 +162,12 @@ class WorkOrderEvent(Base):
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+@event.listens_for(WorkOrderEvent, "before_update")
+@event.listens_for(WorkOrderEvent, "before_delete")
+def _events_are_append_only(mapper, connection, target) -> None:
+    raise PermissionError("work-order events are append-only")
 
 
 class FollowUp(Base):

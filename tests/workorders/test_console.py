@@ -175,3 +175,33 @@ def test_admin_edits_routing_rule_and_category(session, world, login_as, client,
 def test_admin_pages_need_admin(world, login_as, client):
     login_as(world.supervisor)
     assert client.get("/workorders/admin/routing").status_code == 403
+
+
+def test_export_hides_confidential_complainant_from_staff(session, world, create, login_as,
+                                                           client):
+    create(category="complaint", confidential=True, account_id=world.customer.id)
+    login_as(world.clerk)
+    response = client.get("/workorders/export.csv?view=queue")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "WO-20261124-0001" in body and "***" in body
+    assert "李四" not in body and "13912345678" not in body and "880001" not in body
+
+
+def test_export_for_supervisor_has_the_caller(session, world, create, login_as, client):
+    create(category="complaint", confidential=True)
+    login_as(world.supervisor)
+    body = client.get("/workorders/export.csv?view=all&category=complaint").get_data(
+        as_text=True)
+    assert "李四" in body and "+8613912345678" in body
+
+
+def test_console_errors_are_in_the_users_language(session, world, create, login_as, client):
+    order = create()
+    login_as(world.fixer)  # locale zh_CN
+    detail = client.get(f"/workorders/{order.number}").get_data(as_text=True)
+    response = client.post(f"/workorders/{order.number}/act", data={
+        "csrf_token": csrf_token_from(detail), "action": "resolve", "result": "x",
+        "version": _version_of(detail)})
+    assert response.status_code == 409
+    assert "不能执行“办结”" in response.get_data(as_text=True)

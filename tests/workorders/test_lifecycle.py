@@ -267,3 +267,16 @@ def test_agent_completes_details_then_order_is_dispatched(session, world, clock,
         house_number="3号", landmark="超市旁", area_id=world.north.id)
     assert order.missing_details == ""
     assert order.status == "dispatched" and order.department_id == world.maint_north.id
+
+
+def test_events_are_append_only(session, world, create):
+    create()
+    event = session.scalar(select(WorkOrderEvent))
+    event.note = "rewritten"
+    with pytest.raises(PermissionError):
+        session.flush()
+    session.rollback()
+    with pytest.raises(PermissionError):
+        session.delete(session.scalar(select(WorkOrderEvent)))
+        session.flush()
+    session.rollback()

@@ -38,8 +38,7 @@ def can_view(session: Session, user: User, order: WorkOrder) -> bool:
     return ids is None or (order.department_id is not None and order.department_id in ids)
 
 
-def order_by_number(session: Session, number: str, *, for_update: bool = False
-                    ) -> WorkOrder | None:
+def order_by_number(session: Session, number: str) -> WorkOrder | None:
     canonical = normalise(number)
     if canonical is None:
         return None
