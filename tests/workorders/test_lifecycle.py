@@ -280,3 +280,19 @@ def test_events_are_append_only(session, world, create):
         session.delete(session.scalar(select(WorkOrderEvent)))
         session.flush()
     session.rollback()
+
+
+def test_desk_answers_the_ivr_protocol(session, world, clock):
+    from types import SimpleNamespace
+
+    from workorders.desk import WorkOrderDesk
+
+    desk = WorkOrderDesk()
+    report = SimpleNamespace(caller="+8613912345678", recording_url="https://rec/9",
+                             transcription="楼下爆管", category="leak", call_sid="CA99",
+                             account_id=world.customer.id, area_id=None)
+    number = desk.log_voicemail(session, report, now=clock.now())
+    session.commit()
+    status = desk.status(session, number.replace("-", ""))
+    assert status.number == number and status.status == "dispatched"
+    assert status.department_name_en == world.maint_north.name_en

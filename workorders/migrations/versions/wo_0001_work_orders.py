@@ -114,6 +114,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_work_orders_master_id'), ['master_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_orders_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_work_orders_status_opened_at', ['status', 'opened_at'], unique=False)
+        batch_op.create_index('ix_work_orders_opened_at', ['opened_at'], unique=False)
 
     op.create_table('wo_follow_ups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -228,6 +229,7 @@ def downgrade() -> None:
 
     op.drop_table('wo_follow_ups')
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_work_orders_opened_at')
         batch_op.drop_index('ix_work_orders_status_opened_at')
         batch_op.drop_index(batch_op.f('ix_work_orders_owner_id'))
         batch_op.drop_index(batch_op.f('ix_work_orders_master_id'))
