@@ -74,6 +74,8 @@ class WorkOrder(Base):
             "'resolved', 'closed', 'returned', 'merged', 'cancelled', 'reopened')",
             name="status"),
         Index("ix_work_orders_department_id_status", "department_id", "status"),
+        Index("ix_work_orders_department_id_opened_at", "department_id", "opened_at"),
+        Index("ix_work_orders_department_id_next_due_at", "department_id", "next_due_at"),
         Index("ix_work_orders_category_area_opened", "category_code", "area_id", "opened_at"),
         Index("ix_work_orders_status_opened_at", "status", "opened_at"),
         Index("ix_work_orders_opened_at", "opened_at"),
@@ -117,6 +119,9 @@ class WorkOrder(Base):
     extension_kind: Mapped[str | None] = mapped_column(String(32))
     extension_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
     extension_reason: Mapped[str] = mapped_column(Text, default="")
+    # Cache of the earliest running deadline (sla `deadlines` stay the truth), kept by
+    # `services.common.refresh_due` so a queue sorts by due time on an index.
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

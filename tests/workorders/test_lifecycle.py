@@ -296,3 +296,21 @@ def test_desk_answers_the_ivr_protocol(session, world, clock):
     status = desk.status(session, number.replace("-", ""))
     assert status.number == number and status.status == "dispatched"
     assert status.department_name_en == world.maint_north.name_en
+
+
+def test_queue_sorts_by_the_earliest_running_deadline(session, world, create, act, clock):
+    from workorders.services.queries import department_queue
+
+    complaint_like = create(category="low_pressure")  # no on-site clock: due in 5 days
+    act(world.fixer2, complaint_like, "accept")  # its 20-minute accept clock is met
+    leak = create()  # on site within 20 minutes (R16)
+    assert leak.next_due_at == clock.now() + timedelta(minutes=20)
+    rows, total = department_queue(session, world.fixer, now=clock.now())
+    assert [o.number for o in rows] == [leak.number, complaint_like.number]
+    act(world.fixer, leak, "accept")
+    act(world.fixer, leak, "arrive")
+    act(world.fixer, leak, "resolve", result="ok")
+    assert leak.next_due_at == clock.now() + timedelta(hours=24)  # the follow-up (R23)
+    act(world.agent, leak, "follow_up", outcome="satisfied", attitude=5, quality=5,
+        timeliness=5, result_score=5)
+    assert leak.next_due_at is None

@@ -25,7 +25,7 @@ from workorders.models import FollowUp, WorkOrder
 from workorders.rules import sms
 from workorders.rules.states import SCORE_FIELDS, Refused, check, follow_up_decision
 from workorders.services.common import (actor_of, clock_op, facts_of, order_by_number, record,
-                                        start_clocks, visible_order)
+                                        refresh_due, start_clocks, visible_order)
 
 DETAIL_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "landmark",
                  "area_id", "description")
@@ -66,6 +66,7 @@ def perform(session: Session, *, user: User, number: str, action: str,
     try:
         handler(session, order, user, params, now)
         order.updated_at = now
+        refresh_due(session, order)
         session.flush()
     except DomainError:
         session.rollback()  # nothing half-written: not the event, not a clock

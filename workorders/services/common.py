@@ -108,6 +108,15 @@ def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,
                payload=_clock_payload(op, rows))
 
 
+def refresh_due(session: Session, order: WorkOrder) -> None:
+    """Keep `order.next_due_at` (the queue's sort key) equal to its earliest running clock.
+    Called after every clock change the work-order services make."""
+    session.flush()
+    running = [r.due_at for r in clocks.active_clocks(session, order.subject)
+               if r.state == "running"]
+    order.next_due_at = min(running, default=None)
+
+
 def next_customer_due(session: Session, order: WorkOrder) -> datetime | None:
     running = [r for r in clocks.active_clocks(session, order.subject, kinds=CUSTOMER_CLOCKS)
                if r.state == "running"]

@@ -20,7 +20,7 @@ from hotline.telephony.outbox import queue_sms
 from workorders.i18n import gettext as _
 from workorders.models import CHANNELS, Category, WorkOrder
 from workorders.rules import sms
-from workorders.services.common import record, start_clocks
+from workorders.services.common import record, refresh_due, start_clocks
 from workorders.services.numbering import next_number
 from workorders.services.routing import describe_route, route_for
 
@@ -53,6 +53,15 @@ class NewOrder:
 
 def open_work_order(session: Session, data: NewOrder, *, actor: User | None, channel: str,
                     now: datetime, allow_incomplete: bool = False) -> WorkOrder:
+    order = _open(session, data, actor=actor, channel=channel, now=now,
+                  allow_incomplete=allow_incomplete)
+    refresh_due(session, order)
+    session.flush()
+    return order
+
+
+def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
+          now: datetime, allow_incomplete: bool) -> WorkOrder:
     """Create, route and (unless answered on the call) dispatch an order. With
     `allow_incomplete` (voicemail, R4 cannot be met by a machine) the order is saved with
     what is known, `missing_details` names the gaps and agents are notified to complete it;

@@ -86,6 +86,7 @@ def upgrade() -> None:
     sa.Column('extension_kind', sa.String(length=32), nullable=True),
     sa.Column('extension_due', hotline.db.UTCDateTime(), nullable=True),
     sa.Column('extension_reason', sa.Text(), nullable=False),
+    sa.Column('next_due_at', hotline.db.UTCDateTime(), nullable=True),
     sa.Column('opened_at', hotline.db.UTCDateTime(), nullable=False),
     sa.Column('dispatched_at', hotline.db.UTCDateTime(), nullable=True),
     sa.Column('accepted_at', hotline.db.UTCDateTime(), nullable=True),
@@ -115,6 +116,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_work_orders_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_work_orders_status_opened_at', ['status', 'opened_at'], unique=False)
         batch_op.create_index('ix_work_orders_opened_at', ['opened_at'], unique=False)
+        batch_op.create_index('ix_work_orders_department_id_opened_at', ['department_id', 'opened_at'], unique=False)
+        batch_op.create_index('ix_work_orders_department_id_next_due_at', ['department_id', 'next_due_at'], unique=False)
 
     op.create_table('wo_follow_ups',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -229,6 +232,8 @@ def downgrade() -> None:
 
     op.drop_table('wo_follow_ups')
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.drop_index('ix_work_orders_department_id_next_due_at')
+        batch_op.drop_index('ix_work_orders_department_id_opened_at')
         batch_op.drop_index('ix_work_orders_opened_at')
         batch_op.drop_index('ix_work_orders_status_opened_at')
         batch_op.drop_index(batch_op.f('ix_work_orders_owner_id'))
