@@ -79,6 +79,7 @@ class WorkOrder(Base):
         Index("ix_work_orders_category_area_opened", "category_code", "area_id", "opened_at"),
         Index("ix_work_orders_status_opened_at", "status", "opened_at"),
         Index("ix_work_orders_opened_at", "opened_at"),
+        Index("ix_work_orders_next_due_at", "next_due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

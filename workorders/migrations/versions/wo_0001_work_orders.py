@@ -116,6 +116,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_work_orders_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_work_orders_status_opened_at', ['status', 'opened_at'], unique=False)
         batch_op.create_index('ix_work_orders_opened_at', ['opened_at'], unique=False)
+        batch_op.create_index('ix_work_orders_next_due_at', ['next_due_at'], unique=False)
         batch_op.create_index('ix_work_orders_department_id_opened_at', ['department_id', 'opened_at'], unique=False)
         batch_op.create_index('ix_work_orders_department_id_next_due_at', ['department_id', 'next_due_at'], unique=False)
 
@@ -235,6 +236,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_work_orders_department_id_next_due_at')
         batch_op.drop_index('ix_work_orders_department_id_opened_at')
         batch_op.drop_index('ix_work_orders_opened_at')
+        batch_op.drop_index('ix_work_orders_next_due_at')
         batch_op.drop_index('ix_work_orders_status_opened_at')
         batch_op.drop_index(batch_op.f('ix_work_orders_owner_id'))
         batch_op.drop_index(batch_op.f('ix_work_orders_master_id'))
