@@ -139,7 +139,8 @@ def main() -> None:
     with app.app_context():
         started = time.perf_counter()
         ids = seed(args.orders, rng)
-        print(f"seeded {args.orders} orders in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})")
+        elapsed = time.perf_counter() - started
+        print(f"seeded {args.orders} orders in {elapsed:.0f} s ({url.split(':')[0]})")
         boss = db.session.get(User, ids["boss"])
         staff = db.session.get(User, ids["staff"])
         number = db.session.scalar(select(WorkOrder.number).where(

@@ -37,7 +37,8 @@ class CategoryForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     department_kind = SelectField(
         _l("Default department kind"),
-        choices=[("", _l("None: answered on the call"))] + [(k, DEPARTMENT_KIND[k]) for k in DEPARTMENT_KINDS])
+        choices=[("", _l("None: answered on the call"))]
+        + [(k, DEPARTMENT_KIND[k]) for k in DEPARTMENT_KINDS])
     priority = SelectField(_l("Priority"), choices=[(p, PRIORITY[p]) for p in PRIORITIES])
     position = IntegerField(_l("Order in lists"), validators=[NumberRange(min=0)], default=0)
     active = BooleanField(_l("Active"))

@@ -205,3 +205,14 @@ def test_console_errors_are_in_the_users_language(session, world, create, login_
         "version": _version_of(detail)})
     assert response.status_code == 409
     assert "不能执行“办结”" in response.get_data(as_text=True)
+
+
+def test_detail_in_english(session, world, create, client, login_as):
+    from tests.factories import make_user
+
+    order = create()
+    english = make_user(session, "staff", world.maint_north, username="tom", locale="en")
+    session.commit()
+    login_as(english)
+    html = client.get(f"/workorders/{order.number}").get_data(as_text=True)
+    assert "Accept" in html and "Timeline" in html and "Dispatched" in html

@@ -45,7 +45,8 @@ def perform(session: Session, *, user: User, number: str, action: str,
         raise ValidationFailed(_("The order's version is required (If-Match or version)."),
                                fields={"version": "required"})
     if version != order.version:
-        raise StaleVersion(_("The order has changed (now version %(version)s); reload it and try again.", version=order.version),
+        raise StaleVersion(_("The order has changed (now version %(version)s); reload it and "
+                             "try again.", version=order.version),
                            details={"current": _current(session, order, user)})
     try:
         spec = check(actor_of(session, user), facts_of(order), action, params)
@@ -136,7 +137,8 @@ def dispatch_to(session: Session, order: WorkOrder, department: Department, *,
                     "assignee_id": assignee.id if assignee else None})
     start_clocks(session, order, "dispatch", now, actor)
     notify(session, dedupe_key=f"wo-dispatch-{order.number}-{order.version}-{now.isoformat()}",
-           kind="work_order", title=_("%(number)s: new order for your department", number=order.number),
+           kind="work_order", title=_("%(number)s: new order for your department",
+                                      number=order.number),
            link=f"/workorders/{order.number}", now=now, department_id=department.id)
 
 
@@ -191,12 +193,14 @@ def _return(session, order, user, params, now):
     order.assignee_id = None
     clock_op(session, order, "cancelled", now, user, kinds=["accept"])
     notify(session, dedupe_key=f"wo-returned-{order.number}-{now.isoformat()}",
-           kind="work_order", title=_("%(number)s: returned by the department", number=order.number),
+           kind="work_order", title=_("%(number)s: returned by the department",
+                                      number=order.number),
            body=order.return_reason, link=f"/workorders/{order.number}", now=now,
            role="supervisor", severity="warning")
     if order.owner_id:
         notify(session, dedupe_key=f"wo-returned-owner-{order.number}-{now.isoformat()}",
-               kind="work_order", title=_("%(number)s: returned by the department", number=order.number),
+               kind="work_order", title=_("%(number)s: returned by the department",
+                                          number=order.number),
                body=order.return_reason, link=f"/workorders/{order.number}", now=now,
                user_id=order.owner_id)
 
@@ -231,7 +235,8 @@ def _request_extension(session, order, user, params, now):
     candidates = [r for r in running if r.state == "running" and r.kind != "follow_up"
                   and (kind is None or r.kind == kind)]
     if not candidates:
-        raise ValidationFailed(_("There is no running deadline to extend."), fields={"kind": "no clock"})
+        raise ValidationFailed(_("There is no running deadline to extend."),
+                               fields={"kind": "no clock"})
     # R15: asked for before the deadline.
     clock = max(candidates, key=lambda r: r.due_at) if kind is None else candidates[0]
     if now > clock.due_at:
@@ -300,7 +305,8 @@ def _resolve(session, order, user, params, now):
                             "for": each.number})
     if order.owner_id:
         notify(session, dedupe_key=f"wo-followup-{order.number}-{order.reopen_count}",
-               kind="follow_up", title=_("%(number)s: resolved, follow-up call due", number=order.number),
+               kind="follow_up", title=_("%(number)s: resolved, follow-up call due",
+                                         number=order.number),
                link=f"/workorders/{order.number}", now=now, user_id=order.owner_id)
 
 
@@ -331,7 +337,8 @@ def _follow_up(session, order, user, params, now):
         order.assignee_id = None
         order.dispatched_at = now
         notify(session, dedupe_key=f"wo-reopened-{order.number}-{order.reopen_count}",
-               kind="work_order", title=_("%(number)s: reopened, customer not satisfied", number=order.number),
+               kind="work_order", title=_("%(number)s: reopened, customer not satisfied",
+                                          number=order.number),
                body=text, link=f"/workorders/{order.number}", now=now,
                department_id=order.department_id, severity="warning")
     session.flush()
@@ -367,7 +374,8 @@ def merge_into(session: Session, order: WorkOrder, master_number: str, *, actor:
         raise ValidationFailed(_("An order cannot be merged into itself."),
                                fields={"master_number": "same order"})
     if master.status in ("closed", "cancelled", "merged"):
-        raise ValidationFailed(_("%(number)s is no longer open; merge into an open order.", number=master.number),
+        raise ValidationFailed(_("%(number)s is no longer open; merge into an open order.",
+                                 number=master.number),
                                fields={"master_number": "not open"})
     before = order.status
     order.status = "merged"

@@ -67,7 +67,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     what is known, `missing_details` names the gaps and agents are notified to complete it;
     it is dispatched only when the area is known."""
     if channel not in CHANNELS:
-        raise ValidationFailed(_("Unknown channel %(channel)s.", channel=channel), fields={"channel": "unknown"})
+        raise ValidationFailed(_("Unknown channel %(channel)s.", channel=channel),
+                               fields={"channel": "unknown"})
     category = session.scalar(select(Category).where(Category.code == data.category,
                                                      Category.active.is_(True)))
     if category is None:
@@ -90,8 +91,9 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         raise ValidationFailed(_("R4: the caller's name, phone and address are required."),
                                fields={name: "required" for name in missing})
     if category.department_kind is None and not data.answer.strip():
-        raise ValidationFailed(_("R6: a general enquiry is answered on the call; enter the answer."),
-                               fields={"answer": "required for a general enquiry"})
+        raise ValidationFailed(
+            _("R6: a general enquiry is answered on the call; enter the answer."),
+            fields={"answer": "required for a general enquiry"})
     chosen = None
     if data.department_id is not None:
         chosen = session.get(Department, data.department_id)
@@ -149,7 +151,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     if chosen is None:
         if order.area_id is not None:
             notify(session, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
-                   title=_("%(number)s: no department found, dispatch by hand", number=order.number),
+                   title=_("%(number)s: no department found, dispatch by hand",
+                           number=order.number),
                    link=f"/workorders/{order.number}", now=now, role="supervisor",
                    severity="warning")
         return order

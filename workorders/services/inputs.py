@@ -28,7 +28,8 @@ def department_id(session: Session, code: str | None, field: str = "department")
         return None
     found = session.scalar(select(Department.id).where(Department.code == code.strip()))
     if found is None:
-        raise ValidationFailed(_("Unknown department %(code)s.", code=code), fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown department %(code)s.", code=code),
+                               fields={field: "unknown"})
     return found
 
 
@@ -37,7 +38,8 @@ def user_id(session: Session, username: str | None, field: str) -> int | None:
         return None
     found = session.scalar(select(User.id).where(User.username == username.strip()))
     if found is None:
-        raise ValidationFailed(_("Unknown user %(name)s.", name=username), fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown user %(name)s.", name=username),
+                               fields={field: "unknown"})
     return found
 
 
@@ -47,7 +49,8 @@ def account_id(session: Session, number: str | None, field: str = "account_numbe
         return None
     account: CustomerAccount | None = account_by_number(session, number)
     if account is None:
-        raise ValidationFailed(_("Unknown account %(number)s.", number=number), fields={field: "unknown"})
+        raise ValidationFailed(_("Unknown account %(number)s.", number=number),
+                               fields={field: "unknown"})
     return account.id
 
 

@@ -59,7 +59,8 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
     account = session.get(CustomerAccount, account_id) if account_id else None
     text = (transcription or "").strip() or "(voicemail, no transcription)"
     data = NewOrder(category=category, description=f"{text}\n{recording_url}".strip(),
-                    contact_phone=try_e164(caller) or "", account_id=account.id if account else None,
+                    contact_phone=try_e164(caller) or "",
+                    account_id=account.id if account else None,
                     area_id=area_id or (account.area_id if account else None),
                     call_sid=call_sid, recording_url=recording_url)
     return open_work_order(session, data, actor=None, channel="voicemail", now=now,
