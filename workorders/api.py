@@ -17,7 +17,7 @@ from hotline.extensions import db
 from workorders import schemas
 from workorders.services import inputs, queries
 from workorders.services.actions import perform
-from workorders.services.common import visible_order
+from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
 from workorders.services.present import event_view, order_view
 
@@ -35,7 +35,8 @@ class Orders(MethodView):
         page, per_page = args.pop("page"), args.pop("per_page")
         rows, total = queries.search(db.session, user, queries.Filters(**args), now=utcnow(),
                                      page=page, per_page=per_page)
-        return {"items": [order_view(db.session, o, user) for o in rows], "total": total,
+        actor = actor_of(db.session, user)
+        return {"items": [order_view(db.session, o, user, actor) for o in rows], "total": total,
                 "page": page, "per_page": per_page}
 
     @bp.arguments(schemas.CreateOrderSchema)

@@ -26,7 +26,7 @@ from workorders.models import Category, RoutingRule
 from workorders.rules.states import STATUSES
 from workorders.services import admin, inputs, queries
 from workorders.services.actions import perform
-from workorders.services.common import visible_order
+from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
 from workorders.services.present import event_view, order_view
 
@@ -148,9 +148,10 @@ def index():
     page = max(args.get("page", 1, type=int) or 1, 1)
     rows, total = queries.search(db.session, current_user, filters, now=utcnow(), page=page,
                                  order=order)
+    actor = actor_of(db.session, current_user)
     return render_template(
-        "workorders/list.html", view=view, orders=[order_view(db.session, o, current_user)
-                                                   for o in rows],
+        "workorders/list.html", view=view,
+        orders=[order_view(db.session, o, current_user, actor) for o in rows],
         total=total, page=page, per_page=25, statuses=STATUSES,
         categories=admin.categories(db.session), areas=list_areas(db.session),
         departments=list_departments(db.session), args=args)
@@ -173,8 +174,9 @@ def export():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
+    actor = actor_of(db.session, current_user)
     for row in rows:
-        data = order_view(db.session, row, current_user)
+        data = order_view(db.session, row, current_user, actor)
         writer.writerow([_cell(data.get(name)) for name in EXPORT_COLUMNS])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=workorders-{view}.csv"})
