@@ -314,3 +314,18 @@ def test_queue_sorts_by_the_earliest_running_deadline(session, world, create, ac
     act(world.agent, leak, "follow_up", outcome="satisfied", attitude=5, quality=5,
         timeliness=5, result_score=5)
     assert leak.next_due_at is None
+
+
+def test_queue_pages_put_orders_without_running_clock_last(session, world, create, act):
+    from workorders.services.queries import Filters, search
+
+    waiting = create(category="low_pressure")
+    act(world.fixer, waiting, "accept")
+    act(world.fixer, waiting, "request_info", reason="请提供照片")  # R22: clocks paused
+    assert waiting.next_due_at is None
+    first, second = create(), create()
+    pages = [search(session, world.fixer, Filters(open_only=True), now=first.opened_at,
+                    page=p, per_page=1, order="due") for p in (1, 2, 3, 4)]
+    assert [[o.number for o in rows] for rows, _ in pages] == [
+        [first.number], [second.number], [waiting.number], []]
+    assert {total for _, total in pages} == {3}

@@ -34,6 +34,13 @@ class Filters:
     open_only: bool = False
 
 
+def _capped_count(session: Session, stmt) -> int:
+    # The count stops at COUNT_CAP so a list over a million orders stays cheap; the console
+    # shows "10000+".
+    return session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(WorkOrder.id).limit(COUNT_CAP + 1).subquery())) or 0
+
+
 def _id_of(session: Session, column, condition) -> int:
     """The id a code names, or -1 (matches nothing) for an unknown code."""
     found = session.scalar(select(column).where(condition))
@@ -86,18 +93,24 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
             like = f"%{filters.text.strip()}%"
             stmt = stmt.where(or_(WorkOrder.description.ilike(like),
                                   WorkOrder.street.ilike(like), WorkOrder.landmark.ilike(like)))
-    # The count stops at COUNT_CAP so a list over a million orders stays cheap; the console
-    # shows "10000+".
-    total = session.scalar(select(func.count()).select_from(
-        stmt.with_only_columns(WorkOrder.id).limit(COUNT_CAP + 1).subquery()))
-    if order == "due":
-        stmt = stmt.order_by(WorkOrder.next_due_at.is_(None), WorkOrder.next_due_at,
-                             WorkOrder.id)
-    else:
-        stmt = stmt.order_by(WorkOrder.opened_at.desc(), WorkOrder.id.desc())
+    total = _capped_count(session, stmt)
     page = max(page, 1)
-    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page)))
-    return rows, total or 0
+    offset = (page - 1) * per_page
+    if order != "due":
+        newest = stmt.order_by(WorkOrder.opened_at.desc(), WorkOrder.id.desc())
+        return list(session.scalars(newest.offset(offset).limit(per_page))), total
+    # Soonest deadline first, then the orders with no running clock (e.g. waiting for the
+    # customer). Two queries, so that each walks an index in order instead of sorting.
+    timed = stmt.where(WorkOrder.next_due_at.is_not(None))
+    rows = list(session.scalars(timed.order_by(WorkOrder.next_due_at, WorkOrder.id)
+                                .offset(offset).limit(per_page)))
+    if len(rows) < per_page:
+        timed_count = offset + len(rows) if rows else _capped_count(session, timed)
+        untimed = stmt.where(WorkOrder.next_due_at.is_(None)).order_by(
+            WorkOrder.opened_at.desc(), WorkOrder.id.desc())
+        rows += session.scalars(untimed.offset(max(offset - timed_count, 0))
+                                .limit(per_page - len(rows)))
+    return rows, total
 
 
 def my_orders(session: Session, user: User, *, now: datetime, page: int = 1):
