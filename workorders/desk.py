@@ -1,0 +1,26 @@
+"""The work-order desk the IVR talks to (it implements `ivr.ports.OrderDesk` by shape; this
+package never imports ivr). `ivr.plugin.wire` can plug in `WorkOrderDesk()` as it is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from workorders.services.lookup import CallerStatus, open_from_voicemail, status_for_caller
+
+
+class WorkOrderDesk:
+    def status(self, session: Session, number: str) -> CallerStatus | None:
+        """Same fields as `ivr.ports.OrderStatus`: number, status, department names, the
+        next running deadline the caller cares about. Never who complained (R27)."""
+        return status_for_caller(session, number)
+
+    def log_voicemail(self, session: Session, report, *, now: datetime) -> str:
+        """`report` has the fields of `ivr.ports.VoicemailReport`. Returns the number."""
+        order = open_from_voicemail(
+            session, caller=report.caller, recording_url=report.recording_url,
+            transcription=report.transcription, category=report.category,
+            call_sid=report.call_sid, account_id=report.account_id, area_id=report.area_id,
+            now=now)
+        return order.number

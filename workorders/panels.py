@@ -1,0 +1,55 @@
+"""Home-page panels: the agent's own orders and follow-ups, the staff member's queue, the
+supervisor's overdue orders and extension requests."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from hotline.auth.permissions import scope_to_departments
+from hotline.clock import utcnow
+from hotline.extensions import db
+from workorders.models import WorkOrder
+from workorders.services import queries
+from workorders.services.present import order_view
+
+
+def agent_panel(user) -> dict:
+    now = utcnow()
+    mine, total = queries.my_orders(db.session, user, now=now)
+    follow = queries.follow_up_list(db.session, user, now=now)
+    return {"stats": [
+        (_("My open orders"), total, url_for("workorders.index", view="mine")),
+        (_("Follow-up calls due"), len(follow), url_for("workorders.follow_ups")),
+    ], "orders": [order_view(db.session, o, user) for o in mine[:5]]}
+
+
+def staff_panel(user) -> dict:
+    now = utcnow()
+    rows, total = queries.department_queue(db.session, user, now=now)
+    _rows, overdue = queries.search(db.session, user, queries.Filters(open_only=True,
+                                                                      overdue=True),
+                                    now=now, per_page=1)
+    return {"stats": [
+        (_("Open in my department"), total, url_for("workorders.index", view="queue")),
+        (_("Overdue"), overdue, url_for("workorders.index", view="queue", overdue="1")),
+    ], "orders": [order_view(db.session, o, user) for o in rows[:5]]}
+
+
+def supervisor_panel(user) -> dict:
+    now = utcnow()
+    _rows, overdue = queries.search(db.session, user, queries.Filters(open_only=True,
+                                                                      overdue=True),
+                                    now=now, per_page=1)
+    pending = db.session.scalar(scope_to_departments(
+        select(func.count()).select_from(WorkOrder).where(WorkOrder.extension_due.is_not(None)),
+        db.session, user, WorkOrder.department_id)) or 0
+    returned = db.session.scalar(select(func.count()).select_from(WorkOrder).where(
+        WorkOrder.status == "returned")) or 0
+    return {"stats": [
+        (_("Overdue"), overdue, url_for("workorders.index", view="all", overdue="1")),
+        (_("Extension requests"), pending, url_for("workorders.index", view="all")),
+        (_("Returned, to re-dispatch"), returned,
+         url_for("workorders.index", view="all", status="returned")),
+    ], "orders": []}

@@ -1,0 +1,20 @@
+"""SMS wording to callers (pure). Callers hear and read Mandarin by default (DESIGN)."""
+
+from __future__ import annotations
+
+SIGNATURE = "【供水热线】"
+
+
+def confirmation(number: str) -> str:
+    return f"{SIGNATURE}您反映的问题已受理，工单号 {number}。可致电热线按工单号查询进度。"
+
+
+def resolved(number: str, result: str) -> str:
+    text = result.strip()
+    if len(text) > 120:
+        text = text[:117] + "..."
+    return f"{SIGNATURE}工单 {number} 已办结：{text}。稍后我们将回访，感谢您的支持。"
+
+
+def new_time(number: str, local_due: str) -> str:
+    return f"{SIGNATURE}工单 {number} 预计完成时间调整为 {local_due}，给您带来不便敬请谅解。"

@@ -1,0 +1,210 @@
+"""The work-order state machine (pure): statuses, actions, who may do each and what each
+needs. Services ask `check(...)` before touching the database; the console and the API list
+`available_actions(...)` so people only see what they may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+STATUSES = ("new", "dispatched", "accepted", "in_progress", "awaiting_customer", "resolved",
+            "closed", "returned", "merged", "cancelled", "reopened")
+TERMINAL = ("closed", "merged", "cancelled")
+OPEN = tuple(s for s in STATUSES if s not in TERMINAL)
+# Statuses in which the department holds the order (R14 accepted → working).
+WITH_DEPARTMENT = ("accepted", "in_progress", "awaiting_customer")
+WAITING_FOR_DEPARTMENT = ("dispatched", "reopened")
+
+HOTLINE_ROLES = ("agent", "supervisor", "admin")
+SUPERVISOR_ROLES = ("supervisor", "admin")
+
+FOLLOW_UP_OUTCOMES = ("satisfied", "unsatisfied", "unreachable")
+SCORE_FIELDS = ("attitude", "quality", "timeliness", "result_score")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    role: str
+    # Departments whose orders this user handles: own plus covered colleagues' (R29).
+    department_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    status: str
+    department_id: int | None
+    owner_id: int | None
+    subject_user_id: int | None = None
+    extension_pending: bool = False
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the status does not change (or the service decides)
+    who: tuple[str, ...]  # any of: hotline, department, supervisor, owner
+    requires: tuple[str, ...] = ()
+    rule: str = ""
+
+
+ACTIONS: dict[str, ActionSpec] = {a.name: a for a in (
+    ActionSpec("dispatch", ("new", "dispatched", "returned", "reopened"), "dispatched",
+               ("hotline",), rule="R7-R11"),
+    ActionSpec("accept", WAITING_FOR_DEPARTMENT, "accepted", ("department", "supervisor"),
+               rule="R14"),
+    ActionSpec("return", ("dispatched", "reopened", "accepted"), "returned",
+               ("department", "supervisor"), ("reason",)),
+    ActionSpec("start", ("accepted",), "in_progress", ("department", "supervisor"),
+               rule="R18"),
+    ActionSpec("arrive", ("accepted", "in_progress"), "in_progress",
+               ("department", "supervisor"), rule="R16 R17"),
+    ActionSpec("request_info", ("accepted", "in_progress"), "awaiting_customer",
+               ("department", "supervisor"), ("reason",), rule="R22"),
+    ActionSpec("material_received", ("awaiting_customer",), "in_progress",
+               ("hotline", "department"), ("text",), rule="R22"),
+    ActionSpec("request_extension", ("accepted", "in_progress"), None,
+               ("department", "supervisor"), ("reason", "new_due"), rule="R15"),
+    ActionSpec("approve_extension", ("accepted", "in_progress"), None, ("supervisor",),
+               rule="R15"),
+    ActionSpec("reject_extension", ("accepted", "in_progress"), None, ("supervisor",),
+               ("reason",), rule="R15"),
+    ActionSpec("resolve", ("accepted", "in_progress"), "resolved",
+               ("department", "supervisor"), ("result",), rule="R10 R23"),
+    ActionSpec("follow_up", ("resolved",), None, ("hotline",), ("outcome",),
+               rule="R12 R23"),
+    ActionSpec("close_on_call", ("new",), "closed", ("owner", "supervisor"), ("result",),
+               rule="R5 R6"),
+    ActionSpec("cancel", ("new", "dispatched", "returned", "reopened", "accepted",
+                          "in_progress", "awaiting_customer"), "cancelled",
+               ("owner", "supervisor"), ("reason",)),
+    ActionSpec("merge", ("new", "dispatched", "returned"), "merged", ("hotline",),
+               ("master_number",)),
+    ActionSpec("chase", ("dispatched", "reopened", "accepted", "in_progress",
+                         "awaiting_customer", "returned"), None,
+               ("owner", "supervisor"), rule="R20"),
+    ActionSpec("note", OPEN, None, ("hotline", "department"), ("text",)),
+    ActionSpec("update_details", OPEN, None, ("hotline",), rule="R4"),
+)}
+
+
+class Refused(Exception):
+    """An action this actor may not do on this order now. `kind` says why, so the service
+    can answer 403 (who), 409 (state) or 422 (missing field)."""
+
+    def __init__(self, kind: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.kind = kind  # "unknown" | "forbidden" | "state" | "missing"
+        self.message = message
+        self.fields = fields or {}
+
+
+def _plays(actor: Actor, order: OrderFacts, part: str) -> bool:
+    if part == "hotline":
+        return actor.role in HOTLINE_ROLES
+    if part == "supervisor":
+        return actor.role in SUPERVISOR_ROLES
+    if part == "owner":
+        return actor.role in HOTLINE_ROLES and order.owner_id == actor.id
+    if part == "department":
+        return (actor.role == "staff" and order.department_id is not None
+                and order.department_id in actor.department_ids)
+    return False
+
+
+def may(actor: Actor, order: OrderFacts, action: str) -> bool:
+    """Who may, ignoring the status: role, own department (with R29 cover), ownership,
+    and R28 recusal."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        return False
+    if order.subject_user_id is not None and order.subject_user_id == actor.id:
+        return False  # R28: nobody handles a complaint about themselves
+    return any(_plays(actor, order, part) for part in spec.who)
+
+
+def check(actor: Actor, order: OrderFacts, action: str, params: dict) -> ActionSpec:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Refused("unknown", f"unknown action: {action}", {"action": "unknown"})
+    if order.subject_user_id is not None and order.subject_user_id == actor.id:
+        raise Refused("forbidden", "R28: you are named in this complaint and may not handle it")
+    if not may(actor, order, action):
+        raise Refused("forbidden", f"you may not {action} this order")
+    if order.status not in spec.sources:
+        raise Refused("state", f"cannot {action} an order that is {order.status}",
+                      {"status": order.status})
+    missing = {name: "required" for name in spec.requires if _blank(params.get(name))}
+    if missing:
+        raise Refused("missing", f"{action} needs: {', '.join(sorted(missing))}", missing)
+    if action == "approve_extension" and not order.extension_pending:
+        raise Refused("state", "there is no extension request to approve")
+    if action == "reject_extension" and not order.extension_pending:
+        raise Refused("state", "there is no extension request to reject")
+    if action == "request_extension" and order.extension_pending:
+        raise Refused("state", "an extension request is already waiting for approval")
+    if action == "follow_up":
+        _check_follow_up(params)
+    return spec
+
+
+def _check_follow_up(params: dict) -> None:
+    outcome = params.get("outcome")
+    if outcome not in FOLLOW_UP_OUTCOMES:
+        raise Refused("missing", "outcome must be satisfied, unsatisfied or unreachable",
+                      {"outcome": "one of " + ", ".join(FOLLOW_UP_OUTCOMES)})
+    if outcome == "unreachable":
+        return
+    bad = {}
+    for name in SCORE_FIELDS:
+        value = params.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+            bad[name] = "a score from 1 to 5"
+    if outcome == "unsatisfied" and _blank(params.get("text")):
+        bad["text"] = "required: the customer's words go back to the department (R12)"
+    if bad:
+        raise Refused("missing", "the follow-up needs " + ", ".join(sorted(bad)), bad)
+
+
+def available_actions(actor: Actor, order: OrderFacts) -> list[str]:
+    """The actions this actor could do on the order now (fields still to be filled in)."""
+    names = []
+    for name, spec in ACTIONS.items():
+        if order.status not in spec.sources or not may(actor, order, name):
+            continue
+        if name in ("approve_extension", "reject_extension") and not order.extension_pending:
+            continue
+        if name == "request_extension" and order.extension_pending:
+            continue
+        names.append(name)
+    return names
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, datetime):
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class FollowUpDecision:
+    status: str
+    reopen: bool = False
+    close: bool = False
+    attempts_delta: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def follow_up_decision(outcome: str) -> FollowUpDecision:
+    """R12/R23: satisfied closes; unsatisfied reopens back to the same department;
+    unreachable keeps the order on the follow-up list with one more attempt."""
+    if outcome == "satisfied":
+        return FollowUpDecision("closed", close=True)
+    if outcome == "unsatisfied":
+        return FollowUpDecision("reopened", reopen=True)
+    return FollowUpDecision("resolved", attempts_delta=1)

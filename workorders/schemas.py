@@ -1,0 +1,135 @@
+"""Marshmallow schemas of the work-order API (they document /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from workorders.models import CHANNELS
+from workorders.rules.states import ACTIONS, FOLLOW_UP_OUTCOMES, STATUSES
+
+
+class OrderSchema(ma.Schema):
+    number = ma.fields.String()
+    version = ma.fields.Integer()
+    status = ma.fields.String()
+    channel = ma.fields.String()
+    category = ma.fields.String()
+    priority = ma.fields.String()
+    confidential = ma.fields.Boolean()
+    contact_name = ma.fields.String(metadata={"description": "*** when hidden (R27)"})
+    contact_phone = ma.fields.String()
+    account_number = ma.fields.String(allow_none=True)
+    area = ma.fields.String(allow_none=True)
+    street = ma.fields.String()
+    house_number = ma.fields.String()
+    landmark = ma.fields.String()
+    missing_details = ma.fields.List(ma.fields.String())
+    description = ma.fields.String()
+    department = ma.fields.String(allow_none=True)
+    department_name_zh = ma.fields.String(allow_none=True)
+    department_name_en = ma.fields.String(allow_none=True)
+    routed_by = ma.fields.String()
+    owner = ma.fields.String(allow_none=True)
+    assignee = ma.fields.String(allow_none=True)
+    master = ma.fields.String(allow_none=True)
+    result = ma.fields.String()
+    return_reason = ma.fields.String()
+    reopen_count = ma.fields.Integer()
+    follow_up_attempts = ma.fields.Integer()
+    satisfaction = ma.fields.String(allow_none=True)
+    extension_requested = ma.fields.Dict(allow_none=True)
+    opened_at = ma.fields.AwareDateTime()
+    dispatched_at = ma.fields.AwareDateTime(allow_none=True)
+    accepted_at = ma.fields.AwareDateTime(allow_none=True)
+    resolved_at = ma.fields.AwareDateTime(allow_none=True)
+    closed_at = ma.fields.AwareDateTime(allow_none=True)
+    updated_at = ma.fields.AwareDateTime()
+    next_due_at = ma.fields.AwareDateTime(allow_none=True)
+    actions = ma.fields.List(ma.fields.String(),
+                             metadata={"description": "actions this user may do now"})
+
+
+class OrderPageSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OrderSchema))
+    total = ma.fields.Integer()
+    page = ma.fields.Integer()
+    per_page = ma.fields.Integer()
+
+
+class OrderFilterSchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
+    department = ma.fields.String()
+    area = ma.fields.String()
+    category = ma.fields.String()
+    overdue = ma.fields.Boolean()
+    owner = ma.fields.String()
+    phone = ma.fields.String()
+    account = ma.fields.String()
+    text = ma.fields.String()
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=200))
+
+
+class CreateOrderSchema(ma.Schema):
+    category = ma.fields.String(required=True)
+    description = ma.fields.String(load_default="")
+    contact_name = ma.fields.String(load_default="")
+    contact_phone = ma.fields.String(load_default="")
+    account_number = ma.fields.String(load_default="")
+    area = ma.fields.String(load_default="", metadata={"description": "area code"})
+    street = ma.fields.String(load_default="")
+    house_number = ma.fields.String(load_default="")
+    landmark = ma.fields.String(load_default="")
+    call_sid = ma.fields.String(load_default="")
+    confidential = ma.fields.Boolean(load_default=False)
+    subject_user = ma.fields.String(load_default="", metadata={
+        "description": "username of the staff member a complaint is about (R28)"})
+    department = ma.fields.String(load_default="", metadata={
+        "description": "department code chosen by the agent (R10); else routing decides"})
+    answer = ma.fields.String(load_default="", metadata={
+        "description": "answered on the call: the order closes at once (R6)"})
+    master_number = ma.fields.String(load_default="")
+    channel = ma.fields.String(load_default="api", validate=ma.validate.OneOf(CHANNELS))
+
+
+class ActionSchema(ma.Schema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(sorted(ACTIONS)))
+    version = ma.fields.Integer(metadata={"description": "or the If-Match header"})
+    text = ma.fields.String()
+    reason = ma.fields.String()
+    result = ma.fields.String()
+    department = ma.fields.String(metadata={"description": "department code (dispatch)"})
+    assignee = ma.fields.String(metadata={"description": "username (dispatch)"})
+    new_due = ma.fields.AwareDateTime(metadata={"description": "extension (R15)"})
+    kind = ma.fields.String(metadata={"description": "the clock to extend"})
+    master_number = ma.fields.String()
+    outcome = ma.fields.String(validate=ma.validate.OneOf(FOLLOW_UP_OUTCOMES))
+    attitude = ma.fields.Integer()
+    quality = ma.fields.Integer()
+    timeliness = ma.fields.Integer()
+    result_score = ma.fields.Integer()
+    contact_name = ma.fields.String()
+    contact_phone = ma.fields.String()
+    street = ma.fields.String()
+    house_number = ma.fields.String()
+    landmark = ma.fields.String()
+    area = ma.fields.String(metadata={"description": "area code"})
+    description = ma.fields.String()
+
+
+class EventSchema(ma.Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.AwareDateTime()
+    action = ma.fields.String()
+    actor = ma.fields.String(allow_none=True)
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    note = ma.fields.String()
+    payload = ma.fields.Dict()
+
+
+class DuplicateQuerySchema(ma.Schema):
+    category = ma.fields.String()
+    area = ma.fields.String()
+    account = ma.fields.String()
+    phone = ma.fields.String()

@@ -1,0 +1,1 @@
+"""Work-order services: each takes a session and `now`; the caller commits once."""

@@ -1,0 +1,123 @@
+"""Shared pieces of the services: who the actor is to the state machine, the order a user
+may see, events, and SLA calls recorded as events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hotline.auth.models import User
+from hotline.auth.permissions import visible_department_ids
+from hotline.errors import NotFound
+from sla import clocks
+from workorders.i18n import gettext as _
+from workorders.models import WorkOrder, WorkOrderEvent
+from workorders.rules.numbers import normalise
+from workorders.rules.states import Actor, OrderFacts
+
+# Clocks a caller cares about (not the department's 20-minute accept, not our follow-up).
+CUSTOMER_CLOCKS = ("on_site", "respond", "reply", "resolve", "survey", "design",
+                   "construction")
+
+
+def actor_of(session: Session, user: User) -> Actor:
+    ids = visible_department_ids(session, user)
+    return Actor(id=user.id, role=user.role, department_ids=frozenset(ids or ()))
+
+
+def facts_of(order: WorkOrder) -> OrderFacts:
+    return OrderFacts(status=order.status, department_id=order.department_id,
+                      owner_id=order.owner_id, subject_user_id=order.subject_user_id,
+                      extension_pending=order.extension_due is not None)
+
+
+def can_view(session: Session, user: User, order: WorkOrder) -> bool:
+    ids = visible_department_ids(session, user)
+    return ids is None or (order.department_id is not None and order.department_id in ids)
+
+
+def order_by_number(session: Session, number: str) -> WorkOrder | None:
+    canonical = normalise(number)
+    if canonical is None:
+        return None
+    stmt = select(WorkOrder).where(WorkOrder.number == canonical)
+    return session.scalar(stmt)
+
+
+def visible_order(session: Session, user: User, number: str) -> WorkOrder:
+    """The order, or NotFound — also for orders of other departments: staff must not learn
+    that a number exists elsewhere."""
+    order = order_by_number(session, number)
+    if order is None or not can_view(session, user, order):
+        raise NotFound(_("No work order %(number)s.", number=number))
+    return order
+
+
+def sees_complainant(user: User | None, order: WorkOrder) -> bool:
+    """R27: department staff never see who made a confidential complaint."""
+    if user is None:
+        return False
+    return not (order.confidential and user.role == "staff")
+
+
+def record(session: Session, order: WorkOrder, action: str, *, now: datetime,
+           actor: User | None = None, from_status: str | None = None,
+           to_status: str | None = None, note: str = "", payload: dict | None = None
+           ) -> WorkOrderEvent:
+    event = WorkOrderEvent(order_id=order.id, at=now, actor_id=actor.id if actor else None,
+                           action=action, from_status=from_status, to_status=to_status,
+                           note=note, payload=payload or {})
+    session.add(event)
+    return event
+
+
+def _clock_payload(op: str, rows) -> dict:
+    return {"op": op, "clocks": [{"kind": r.kind, "due": r.due_at.isoformat(),
+                                  "rule": r.rule} for r in rows]}
+
+
+def area_kind(order: WorkOrder) -> str | None:
+    return order.area.kind if order.area is not None else None
+
+
+def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: datetime,
+                 actor: User | None = None) -> None:
+    rows = clocks.start_clocks(session, order.subject, order.category_code, area_kind(order),
+                               starts_on=starts_on, now=now)
+    if rows:
+        record(session, order, "deadline", now=now, actor=actor,
+               payload=_clock_payload("started", rows))
+
+
+def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,
+             actor: User | None = None, kinds=None) -> None:
+    if op == "met":
+        rows = clocks.meet(session, order.subject, kinds, now=now)
+    elif op == "cancelled":
+        rows = clocks.cancel(session, order.subject, kinds=kinds, now=now)
+    elif op == "paused":
+        rows = clocks.pause(session, order.subject, now=now)
+    elif op == "resumed":
+        rows = clocks.resume(session, order.subject, now=now)
+    else:  # pragma: no cover - programming error
+        raise ValueError(op)
+    if rows:
+        record(session, order, "deadline", now=now, actor=actor,
+               payload=_clock_payload(op, rows))
+
+
+def refresh_due(session: Session, order: WorkOrder) -> None:
+    """Keep `order.next_due_at` (the queue's sort key) equal to its earliest running clock.
+    Called after every clock change the work-order services make."""
+    session.flush()
+    running = [r.due_at for r in clocks.active_clocks(session, order.subject)
+               if r.state == "running"]
+    order.next_due_at = min(running, default=None)
+
+
+def next_customer_due(session: Session, order: WorkOrder) -> datetime | None:
+    running = [r for r in clocks.active_clocks(session, order.subject, kinds=CUSTOMER_CLOCKS)
+               if r.state == "running"]
+    return min((r.due_at for r in running), default=None)

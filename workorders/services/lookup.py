@@ -1,0 +1,67 @@
+"""What the IVR (and any caller-facing channel) may say about an order, and opening an order
+from a voicemail. The IVR's `OrderDesk` adapter (wired by the composition root) calls these;
+this package never imports ivr."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from hotline.directory.models import CustomerAccount
+from hotline.directory.phones import try_e164
+from hotline.errors import ValidationFailed
+from workorders.i18n import gettext as _
+from workorders.models import WorkOrder
+from workorders.services.common import next_customer_due, order_by_number
+from workorders.services.create import NewOrder, open_work_order
+
+VOICEMAIL_CATEGORIES = ("leak", "no_water")
+
+
+@dataclass(frozen=True)
+class CallerStatus:
+    """Nothing about who complained (R27): status, handling department, next due time."""
+
+    number: str
+    status: str
+    department_name_zh: str | None
+    department_name_en: str | None
+    due_at: datetime | None
+
+
+def status_for_caller(session: Session, number: str) -> CallerStatus | None:
+    """Look up by what a caller keys in: digits, with or without "WO-" and dashes. A merged
+    order answers with its master's progress."""
+    order = order_by_number(session, number)
+    if order is None:
+        return None
+    shown = order.master if order.status == "merged" and order.master else order
+    dept = shown.department
+    return CallerStatus(number=order.number, status=shown.status,
+                        department_name_zh=dept.name_zh if dept else None,
+                        department_name_en=dept.name_en if dept else None,
+                        due_at=next_customer_due(session, shown))
+
+
+def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
+                        transcription: str, category: str, call_sid: str,
+                        account_id: int | None, area_id: int | None,
+                        now: datetime) -> WorkOrder:
+    """R4 cannot be met by a machine: the order is saved with what is known (the caller's
+    number, the account's name and address when the number or the IVR found one), its
+    `missing_details` names the gaps, agents are notified to call back and complete it, and
+    it is dispatched at once only when the area is known (a leak must not wait)."""
+    if category not in VOICEMAIL_CATEGORIES:
+        raise ValidationFailed(_("A voicemail reports a leak or no water."),
+                               fields={"category": "leak or no_water"})
+    account = session.get(CustomerAccount, account_id) if account_id else None
+    text = (transcription or "").strip() or "(voicemail, no transcription)"
+    data = NewOrder(category=category, description=f"{text}\n{recording_url}".strip(),
+                    contact_phone=try_e164(caller) or "",
+                    account_id=account.id if account else None,
+                    area_id=area_id or (account.area_id if account else None),
+                    call_sid=call_sid, recording_url=recording_url)
+    return open_work_order(session, data, actor=None, channel="voicemail", now=now,
+                           allow_incomplete=True)

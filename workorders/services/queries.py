@@ -1,0 +1,164 @@
+"""Lists and searches of orders, always scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from hotline.auth.models import User
+from hotline.auth.permissions import scope_to_departments
+from hotline.directory.models import Area, CustomerAccount, Department
+from hotline.directory.phones import try_e164
+from workorders.models import WorkOrder, WorkOrderEvent
+from workorders.rules.numbers import normalise
+from workorders.rules.states import OPEN, TERMINAL
+
+DUPLICATE_WINDOW = timedelta(hours=48)
+COUNT_CAP = 10000
+
+
+@dataclass
+class Filters:
+    status: str | None = None
+    department: str | None = None  # department code
+    area: str | None = None  # area code
+    category: str | None = None
+    overdue: bool | None = None
+    owner: str | None = None  # username
+    phone: str | None = None
+    account: str | None = None  # account number
+    text: str | None = None
+    open_only: bool = False
+
+
+def _capped_count(session: Session, stmt) -> int:
+    # The count stops at COUNT_CAP so a list over a million orders stays cheap; the console
+    # shows "10000+".
+    return session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(WorkOrder.id).limit(COUNT_CAP + 1).subquery())) or 0
+
+
+def _id_of(session: Session, column, condition) -> int:
+    """The id a code names, or -1 (matches nothing) for an unknown code."""
+    found = session.scalar(select(column).where(condition))
+    return found if found is not None else -1
+
+
+def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
+           page: int = 1, per_page: int = 25, order: str = "newest"
+           ) -> tuple[list[WorkOrder], int]:
+    stmt = scope_to_departments(select(WorkOrder), session, viewer, WorkOrder.department_id)
+    if filters.status:
+        stmt = stmt.where(WorkOrder.status == filters.status)
+    if filters.open_only and not filters.overdue:
+        # (an overdue order is open: closing, merging or cancelling stops its clocks)
+        stmt = stmt.where(WorkOrder.status.in_(OPEN))
+    # Codes become ids first, so each filter is a plain equality the indexes can serve.
+    if filters.department:
+        stmt = stmt.where(WorkOrder.department_id == _id_of(
+            session, Department.id, Department.code == filters.department))
+    if filters.area:
+        stmt = stmt.where(WorkOrder.area_id == _id_of(session, Area.id,
+                                                      Area.code == filters.area))
+    if filters.category:
+        stmt = stmt.where(WorkOrder.category_code == filters.category)
+    if filters.owner:
+        stmt = stmt.where(WorkOrder.owner_id == _id_of(session, User.id,
+                                                       User.username == filters.owner))
+    if filters.overdue:
+        stmt = stmt.where(WorkOrder.next_due_at < now)
+        order = "due" if order == "newest" else order  # most overdue first, on its index
+    elif filters.overdue is False:
+        stmt = stmt.where(or_(WorkOrder.next_due_at.is_(None), WorkOrder.next_due_at >= now))
+    hide_confidential = viewer.role == "staff"  # R27: no finding complainants by phone
+    if filters.phone:
+        stmt = stmt.where(WorkOrder.contact_phone == (try_e164(filters.phone)
+                                                      or filters.phone.strip()))
+        if hide_confidential:
+            stmt = stmt.where(WorkOrder.confidential.is_(False))
+    if filters.account:
+        stmt = stmt.where(WorkOrder.account_id == _id_of(
+            session, CustomerAccount.id,
+            CustomerAccount.account_number == filters.account.strip()))
+        if hide_confidential:
+            stmt = stmt.where(WorkOrder.confidential.is_(False))
+    if filters.text:
+        number = normalise(filters.text)
+        if number:  # a number is looked up on its unique index, not by scanning text
+            stmt = stmt.where(WorkOrder.number == number)
+        else:
+            like = f"%{filters.text.strip()}%"
+            stmt = stmt.where(or_(WorkOrder.description.ilike(like),
+                                  WorkOrder.street.ilike(like), WorkOrder.landmark.ilike(like)))
+    total = _capped_count(session, stmt)
+    page = max(page, 1)
+    offset = (page - 1) * per_page
+    if order != "due":
+        newest = stmt.order_by(WorkOrder.opened_at.desc(), WorkOrder.id.desc())
+        return list(session.scalars(newest.offset(offset).limit(per_page))), total
+    # Soonest deadline first, then the orders with no running clock (e.g. waiting for the
+    # customer). Two queries, so that each walks an index in order instead of sorting.
+    timed = stmt.where(WorkOrder.next_due_at.is_not(None))
+    rows = list(session.scalars(timed.order_by(WorkOrder.next_due_at, WorkOrder.id)
+                                .offset(offset).limit(per_page)))
+    if len(rows) < per_page:
+        timed_count = offset + len(rows) if rows else _capped_count(session, timed)
+        untimed = stmt.where(WorkOrder.next_due_at.is_(None)).order_by(
+            WorkOrder.opened_at.desc(), WorkOrder.id.desc())
+        rows += session.scalars(untimed.offset(max(offset - timed_count, 0))
+                                .limit(per_page - len(rows)))
+    return rows, total
+
+
+def my_orders(session: Session, user: User, *, now: datetime, page: int = 1):
+    """R20: the orders this agent owns, open first."""
+    return search(session, user, Filters(owner=user.username, open_only=True), now=now,
+                  page=page, order="due")
+
+
+def department_queue(session: Session, user: User, *, now: datetime, page: int = 1):
+    """Staff: their departments' open orders, the soonest deadline first."""
+    return search(session, user, Filters(open_only=True), now=now, page=page, order="due")
+
+
+def follow_up_list(session: Session, viewer: User, *, now: datetime) -> list[WorkOrder]:
+    """R23: resolved orders waiting for their follow-up call, the oldest first."""
+    stmt = scope_to_departments(select(WorkOrder).where(WorkOrder.status == "resolved"),
+                                session, viewer, WorkOrder.department_id)
+    return list(session.scalars(stmt.order_by(WorkOrder.resolved_at, WorkOrder.id)))
+
+
+def duplicates(session: Session, *, category: str | None, area_id: int | None,
+               account_id: int | None, phone: str | None, now: datetime,
+               exclude_id: int | None = None, limit: int = 20) -> list[WorkOrder]:
+    """Open orders from the last 48 h: same category in the same area, or the same account
+    or phone — candidates to merge a new report into."""
+    clauses = []
+    if category and area_id:
+        clauses.append(and_(WorkOrder.category_code == category, WorkOrder.area_id == area_id))
+    if account_id:
+        clauses.append(WorkOrder.account_id == account_id)
+    e164 = try_e164(phone) if phone else None
+    if e164:
+        clauses.append(WorkOrder.contact_phone == e164)
+    if not clauses:
+        return []
+    stmt = select(WorkOrder).where(or_(*clauses), WorkOrder.status.not_in(TERMINAL),
+                                   WorkOrder.opened_at >= now - DUPLICATE_WINDOW)
+    if exclude_id:
+        stmt = stmt.where(WorkOrder.id != exclude_id)
+    return list(session.scalars(stmt.order_by(WorkOrder.opened_at.desc()).limit(limit)))
+
+
+def events_of(session: Session, order: WorkOrder) -> list[WorkOrderEvent]:
+    return list(session.scalars(select(WorkOrderEvent).where(
+        WorkOrderEvent.order_id == order.id).order_by(WorkOrderEvent.id)))
+
+
+def orders_of_account(session: Session, account_id: int, limit: int = 10) -> list[WorkOrder]:
+    """R30: the household file lists its orders."""
+    return list(session.scalars(select(WorkOrder).where(WorkOrder.account_id == account_id)
+                                .order_by(WorkOrder.opened_at.desc()).limit(limit)))

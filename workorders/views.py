@@ -1,0 +1,349 @@
+"""Console pages: create from a call, lists (mine, my department's queue, all), detail with
+timeline and the actions this user may do, follow-ups, category and routing-rule admin."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import marshmallow as ma
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from hotline.auth.models import User
+from hotline.auth.permissions import require_role
+from hotline.clock import utcnow
+from hotline.directory.models import Area, Department
+from hotline.directory.services import accounts_by_phone, list_areas, list_departments
+from hotline.errors import DomainError, NotFound
+from hotline.extensions import db
+from workorders import labels, schemas
+from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
+from workorders.models import Category, RoutingRule
+from workorders.rules.states import STATUSES
+from workorders.services import admin, inputs, queries
+from workorders.services.actions import perform
+from workorders.services.common import actor_of, visible_order
+from workorders.services.create import open_work_order
+from workorders.services.present import event_view, order_view
+
+bp = Blueprint("workorders", __name__, url_prefix="/workorders", template_folder="templates")
+HOTLINE = ("agent", "supervisor", "admin")
+
+
+@bp.app_context_processor
+def _labels():
+    return {"wo_labels": labels, "wo_label": labels.label}
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+# --- creating ---------------------------------------------------------------------------
+
+def _create_form() -> CreateOrderForm:
+    form = CreateOrderForm()
+    loc = _locale()
+    form.category.choices = [(c.code, c.name(loc)) for c in admin.categories(
+        db.session, active_only=True)]
+    form.area.choices = [("", "—")] + [(a.code, a.name(loc)) for a in list_areas(db.session)]
+    form.department.choices = [("", "—")] + [(d.code, d.name(loc))
+                                            for d in list_departments(db.session)]
+    staff = db.session.scalars(select(User).where(User.role == "staff").order_by(
+        User.username))
+    form.subject_user.choices = [("", "—")] + [(u.username, u.label) for u in staff]
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@require_role(*HOTLINE)
+def create():
+    form = _create_form()
+    caller = request.args.get("from", "")
+    accounts = accounts_by_phone(db.session, caller or form.contact_phone.data or "")
+    if request.method == "GET":
+        form.contact_phone.data = caller
+        form.call_sid.data = request.args.get("call_sid", "")
+        if len(accounts) == 1:  # R30: the household file fills in the caller's address
+            account = accounts[0]
+            form.account_number.data = account.account_number
+            form.contact_name.data = account.name
+            form.area.data = account.area.code
+            form.street.data, form.house_number.data = account.street, account.house_number
+            form.landmark.data = account.landmark
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                data = {name: getattr(form, name).data for name in (
+                    "category", "description", "contact_name", "contact_phone",
+                    "account_number", "area", "street", "house_number", "landmark",
+                    "call_sid", "confidential", "subject_user", "department", "answer",
+                    "master_number")}
+                order = open_work_order(db.session, inputs.new_order_from(db.session, data),
+                                        actor=current_user, channel="phone", now=utcnow())
+                db.session.commit()
+                flash(_("Work order %(number)s created.", number=order.number), "success")
+                return redirect(url_for("workorders.detail", number=order.number))
+            except DomainError as err:
+                db.session.rollback()
+                status = err.status
+                form.form_errors.append(err.message)
+                for name, problem in err.fields.items():
+                    target = getattr(form, _FORM_FIELD.get(name, name), None)
+                    if target is not None:
+                        target.errors = list(target.errors) + [str(problem)]
+        else:
+            status = 422
+    area_id = None
+    if form.area.data:
+        area_id = db.session.scalar(select(Area.id).where(Area.code == form.area.data))
+    dupes = queries.duplicates(
+        db.session, category=form.category.data, area_id=area_id,
+        account_id=accounts[0].id if len(accounts) == 1 else None,
+        phone=form.contact_phone.data or caller, now=utcnow())
+    history = {a.id: queries.orders_of_account(db.session, a.id) for a in accounts}
+    return render_template("workorders/create.html", form=form, accounts=accounts,
+                           history=history, duplicates=dupes), status
+
+
+_FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
+               "subject_user_id": "subject_user"}
+
+
+# --- lists ------------------------------------------------------------------------------
+
+def _default_view(user) -> str:
+    return {"agent": "mine", "staff": "queue"}.get(user.role, "all")
+
+
+def _list_query(args):
+    view = args.get("view") or _default_view(current_user)
+    if view not in ("mine", "queue", "all"):
+        raise NotFound(_("No such list."))
+    filters = queries.Filters(
+        status=args.get("status") or None, department=args.get("department") or None,
+        area=args.get("area") or None, category=args.get("category") or None,
+        overdue=True if args.get("overdue") == "1" else None,
+        phone=args.get("phone") or None, account=args.get("account") or None,
+        text=args.get("text") or None)
+    order = "newest"
+    if view == "mine":
+        filters.owner, filters.open_only, order = current_user.username, True, "due"
+    elif view == "queue":
+        filters.open_only, order = not filters.status, "due"
+    return view, filters, order
+
+
+@bp.route("/")
+@login_required
+def index():
+    args = request.args
+    view, filters, order = _list_query(args)
+    page = max(args.get("page", 1, type=int) or 1, 1)
+    rows, total = queries.search(db.session, current_user, filters, now=utcnow(), page=page,
+                                 order=order)
+    actor = actor_of(db.session, current_user)
+    return render_template(
+        "workorders/list.html", view=view,
+        orders=[order_view(db.session, o, current_user, actor) for o in rows],
+        total=total, page=page, per_page=25, statuses=STATUSES,
+        categories=admin.categories(db.session), areas=list_areas(db.session),
+        departments=list_departments(db.session), args=args)
+
+
+EXPORT_LIMIT = 10000
+EXPORT_COLUMNS = ("number", "status", "category", "priority", "channel", "contact_name",
+                  "contact_phone", "account_number", "area", "street", "house_number",
+                  "landmark", "description", "department", "owner", "assignee", "opened_at",
+                  "resolved_at", "closed_at", "next_due_at", "reopen_count", "satisfaction")
+
+
+@bp.route("/export.csv")
+@login_required
+def export():
+    """The current list as CSV; the complainant stays hidden where R27 says so."""
+    view, filters, order = _list_query(request.args)
+    rows, _total = queries.search(db.session, current_user, filters, now=utcnow(),
+                                  per_page=EXPORT_LIMIT, order=order)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    actor = actor_of(db.session, current_user)
+    for row in rows:
+        data = order_view(db.session, row, current_user, actor)
+        writer.writerow([_cell(data.get(name)) for name in EXPORT_COLUMNS])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=workorders-{view}.csv"})
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@bp.route("/follow-ups")
+@login_required
+@require_role(*HOTLINE)
+def follow_ups():
+    rows = queries.follow_up_list(db.session, current_user, now=utcnow())
+    return render_template("workorders/follow_ups.html",
+                           orders=[order_view(db.session, o, current_user) for o in rows])
+
+
+# --- one order --------------------------------------------------------------------------
+
+def _detail(number: str, status: int = 200):
+    order = visible_order(db.session, current_user, number)
+    view = order_view(db.session, order, current_user)
+    return render_template(
+        "workorders/detail.html", order=view,
+        events=[event_view(e) for e in queries.events_of(db.session, order)],
+        departments=list_departments(db.session), areas=list_areas(db.session),
+        category=order.category), status
+
+
+@bp.route("/<number>")
+@login_required
+def detail(number: str):
+    return _detail(number)
+
+
+class ConsoleActionSchema(schemas.ActionSchema):
+    new_due = ma.fields.String()  # a datetime-local field: local time, no zone
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+@bp.route("/<number>/act", methods=["POST"])
+@login_required
+def act(number: str):
+    visible_order(db.session, current_user, number)  # 404 before anything else
+    raw = {k: v for k, v in request.form.items() if k != "csrf_token" and v.strip()}
+    try:
+        data = ConsoleActionSchema().load(raw)
+    except ma.ValidationError as err:
+        flash(_("Please check the form: %(fields)s", fields=", ".join(sorted(err.messages))),
+              "error")
+        return _detail(number, 422)
+    try:
+        perform(db.session, user=current_user, number=number, action=data["action"],
+                version=data.get("version"),
+                params=inputs.action_params(db.session, data), now=utcnow())
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        if isinstance(err, NotFound):
+            raise
+        detail_text = ", ".join(f"{k}: {v}" for k, v in err.fields.items())
+        flash(f"{err.message}" + (f" ({detail_text})" if detail_text else ""), "error")
+        return _detail(number, err.status)
+    flash(_("Done: %(action)s", action=labels.label(labels.ACTION, data["action"])), "success")
+    return redirect(url_for("workorders.detail", number=number))
+
+
+# --- admin ------------------------------------------------------------------------------
+
+@bp.route("/admin/categories", methods=["GET"])
+@login_required
+@require_role("admin")
+def categories():
+    return render_template("workorders/categories.html",
+                           categories=admin.categories(db.session))
+
+
+@bp.route("/admin/categories/<code>", methods=["GET", "POST"])
+@login_required
+@require_role("admin")
+def edit_category(code: str):
+    category = db.session.scalar(select(Category).where(Category.code == code))
+    if category is None:
+        raise NotFound(_("No category %(code)s.", code=code))
+    form = CategoryForm(obj=category)
+    if request.method == "GET":
+        form.department_kind.data = category.department_kind or ""
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            admin.update_category(db.session, code, name_zh=form.name_zh.data,
+                                  name_en=form.name_en.data,
+                                  department_kind=form.department_kind.data or None,
+                                  priority=form.priority.data, position=form.position.data,
+                                  active=form.active.data)
+            db.session.commit()
+            flash(_("Category saved."), "success")
+            return redirect(url_for("workorders.categories"))
+        status = 422
+    return render_template("workorders/category_form.html", form=form,
+                           category=category), status
+
+
+def _rule_form(rule: RoutingRule | None = None) -> RoutingRuleForm:
+    form = RoutingRuleForm(obj=rule)
+    loc = _locale()
+    form.category_code.choices = [(c.code, c.name(loc)) for c in admin.categories(db.session)]
+    form.area.choices = [("", "—")] + [(str(a.id), a.name(loc)) for a in list_areas(db.session)]
+    form.department.choices = [("", "—")] + [(str(d.id), d.name(loc))
+                                            for d in list_departments(db.session)]
+    if rule is not None and request.method == "GET":
+        form.area.data = str(rule.area_id or "")
+        form.department.data = str(rule.department_id or "")
+    return form
+
+
+@bp.route("/admin/routing", methods=["GET", "POST"])
+@login_required
+@require_role("admin")
+def routing_rules():
+    return _save_rule(None)
+
+
+@bp.route("/admin/routing/<int:rule_id>", methods=["GET", "POST"])
+@login_required
+@require_role("admin")
+def edit_rule(rule_id: int):
+    rule = db.session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(_("No routing rule %(id)s.", id=rule_id))
+    return _save_rule(rule)
+
+
+def _save_rule(rule: RoutingRule | None):
+    form = _rule_form(rule)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                admin.save_rule(
+                    db.session, rule.id if rule else None,
+                    category_code=form.category_code.data,
+                    area_id=int(form.area.data) if form.area.data else None,
+                    department_kind=form.department_kind.data,
+                    department_id=int(form.department.data) if form.department.data else None,
+                    position=form.position.data, rule_ref=form.rule_ref.data or "",
+                    active=form.active.data)
+                db.session.commit()
+                flash(_("Routing rule saved."), "success")
+                return redirect(url_for("workorders.routing_rules"))
+            except DomainError as err:
+                db.session.rollback()
+                status = err.status
+                form.form_errors.append(err.message)
+        else:
+            status = 422
+    loc = _locale()
+    return render_template(
+        "workorders/routing.html", form=form, rule=rule, rules=admin.rules(db.session),
+        category_names={c.code: c.name(loc) for c in admin.categories(db.session)},
+        area_names={a.id: a.name(loc) for a in db.session.scalars(select(Area))},
+        department_names={d.id: d.name(loc) for d in db.session.scalars(select(Department))},
+    ), status
