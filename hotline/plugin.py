@@ -17,9 +17,9 @@ def init_app(app: Flask) -> None:
     from hotline.outages import models as outage_models  # noqa: F401
     from hotline.telephony import models as telephony_models  # noqa: F401
     from hotline.telephony import plugin as telephony_plugin
+    from hotline.telephony.cli import telephony_cli
     from hotline.web import formatting
     from hotline.web.views import bp as web_bp
-
     from hotline import api
     from hotline.admin.views import bp as admin_bp
     from hotline.demo.cli import demo_cli
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(outages_api)
     app.cli.add_command(customers_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(telephony_cli)
     labels.init_app(app)
     panels.init_app(app)
 

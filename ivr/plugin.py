@@ -31,7 +31,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(voice_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(simulator_bp)
-    app.cli.add_command(_telephony_cli())
     add_nav(app, NavItem("ivr_console.softphone", _l("Softphone"), AGENT_ROLES, order=20))
     add_nav(app, NavItem("ivr_console.callbacks", _l("Callbacks"), AGENT_ROLES, order=22))
     add_nav(app, NavItem("ivr_console.outbox", _l("Messages"), AGENT_ROLES, order=24))
@@ -45,21 +44,3 @@ def wire(app: Flask) -> None:
     from sla.ports import register_call_source
 
     register_call_source(app, IvrCallSource())
-
-
-def _telephony_cli():
-    import click
-    from flask import current_app
-    from flask.cli import AppGroup
-
-    group = AppGroup("telephony", help="Outbound SMS and calls (the outbox).")
-
-    @group.command("deliver")
-    @click.option("--limit", default=100, show_default=True)
-    def deliver(limit: int):
-        """Send the outbox messages that are due (retries after a transient failure)."""
-        from hotline.telephony.jobs import deliver_due
-
-        click.echo(f"{deliver_due(current_app._get_current_object(), limit)} attempted")
-
-    return group

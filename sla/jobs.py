@@ -4,7 +4,6 @@ after each job."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timedelta
 
@@ -59,19 +58,8 @@ def deliver_outbox(session: Session, app: Flask, now: datetime) -> dict:
     return {"attempted": deliver_pending(session, telephony(app), now)}
 
 
-OUTAGE_SERVICE = ("hotline.outages.services", "activate_due_outages")
-
-
 def activate_outages(session: Session, app: Flask, now: datetime) -> dict:
-    """Planned outages whose start has come become active (foundation's service; skipped
-    while that module does not provide it)."""
-    module_name, function_name = OUTAGE_SERVICE
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return {"skipped": "no outage service"}
-    function = getattr(module, function_name, None)
-    if function is None:
-        return {"skipped": "no outage service"}
-    result = function(session, now)
-    return {"activated": result if isinstance(result, int) else len(result or [])}
+    """Planned outages whose start has come become active (R26: the IVR announces them)."""
+    from hotline.outages.services import activate_due_outages
+
+    return {"activated": len(activate_due_outages(session, now))}

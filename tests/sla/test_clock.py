@@ -50,11 +50,33 @@ def test_runner_runs_jobs_only_while_holding(app, clock):
         assert len(db.session.scalars(select(Notification)).all()) == 1
 
 
-def test_failing_job_rolls_back_and_is_reported(app, clock, monkeypatch):
+def test_outage_activation_job_starts_due_outages(app, clock):
+    """R26: a planned outage whose start has come is announced as active."""
+    from datetime import timedelta
+
+    from hotline.outages.models import OutageNotice
+    from tests.factories import make_area
+
+    with app.app_context():
+        now = clock.now()
+        notice = OutageNotice(kind="planned", status="scheduled", cause="管网改造",
+                              start_at=now + timedelta(minutes=5),
+                              expected_end_at=now + timedelta(hours=4), urgent=False,
+                              created_at=now, updated_at=now, areas=[make_area(db.session)])
+        db.session.add(notice)
+        db.session.commit()
+        notice_id = notice.id
     runner = ClockRunner(app, "one")
     assert runner.renew()
     job = next(j for j in JOBS if j.id == "activate_outages")
-    assert runner.run(job) is not None  # skipped or activated, never an exception
+    runner.run(job)
+    with app.app_context():
+        assert db.session.get(OutageNotice, notice_id).status == "scheduled"
+    clock.advance(minutes=6)
+    assert runner.renew()
+    assert runner.run(job) == {"activated": 1}
+    with app.app_context():
+        assert db.session.get(OutageNotice, notice_id).status == "active"
 
 
 def test_scheduler_declares_every_job_once(app):
