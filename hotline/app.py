@@ -63,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-REQUEST_CACHE_KEYS = ("bearer_user", "sla_context", "csrf_token")
+REQUEST_CACHE_KEYS = ("bearer_user", "sla_context", "csrf_token", "_login_user")
 
 
 def _fresh_request_state() -> None:

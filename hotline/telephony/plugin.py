@@ -32,6 +32,9 @@ def telephony(app: Flask | None = None) -> TelephonyAdapter:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # A savepoint was released (add_once); the outer transaction has not committed yet.
+        return
     ids = session.info.pop(NEW_IDS_KEY, None)
     if not ids or not has_app_context():
         return

@@ -149,3 +149,17 @@ def test_the_retry_pass_sends_what_is_due(app, session, clock, fake):
 def test_production_client_has_a_request_timeout():
     adapter = TwilioAdapter("AC" + "1" * 32, "token", "+861012345")
     assert adapter.client.http_client.timeout == 15
+
+
+def test_message_queued_before_a_savepoint_is_delivered_only_after_the_real_commit(
+        app, session, clock, fake):
+    """A savepoint released after queueing (add_once) is not the commit: delivering then
+    would look for a row no other connection can see yet, and leave it pending."""
+    from hotline.notifications.services import notify
+
+    fake.replies.append(ok("SM9"))
+    queue_sms(session, "+8613912345678", "hello", now=clock.now())
+    notify(session, dedupe_key="n1", kind="test", title="t", now=clock.now())
+    session.commit()
+    session.expire_all()
+    assert session.scalar(select(OutboxMessage)).status == "sent"
