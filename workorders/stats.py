@@ -1,5 +1,7 @@
 """Work-order figures for KPIs over [start, end): plain queries the SLA engine's KPI port
-(built elsewhere) can call. Rates are None when there is nothing to divide by."""
+(`OrderStats` → `OrderFigures`) can call. Rates are fractions in [0, 1], or None when there
+is nothing to divide by. Resolutions and reopenings are counted from the append-only events,
+so an order resolved, reopened and resolved again counts twice."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workorders.models import FollowUp, WorkOrder
+from workorders.models import FollowUp, WorkOrder, WorkOrderEvent
 
 
 @dataclass(frozen=True)
@@ -23,39 +25,42 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def resolved_count(session: Session, start: datetime, end: datetime) -> int:
-    return session.scalar(select(func.count()).select_from(WorkOrder).where(
-        WorkOrder.resolved_at >= start, WorkOrder.resolved_at < end)) or 0
+def _events(action: str, start: datetime, end: datetime):
+    return select(WorkOrderEvent).where(WorkOrderEvent.action == action,
+                                        WorkOrderEvent.at >= start, WorkOrderEvent.at < end)
+
+
+def resolutions(session: Session, start: datetime, end: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(
+        _events("resolve", start, end).subquery())) or 0
 
 
 def follow_up_rate(session: Session, start: datetime, end: datetime) -> float | None:
-    """R23: share of orders resolved in the range whose customer was reached on a follow-up
-    call (satisfied or not)."""
-    resolved = select(WorkOrder.id).where(
-        WorkOrder.resolved_at >= start, WorkOrder.resolved_at < end)
+    """R23: orders resolved in the range that got a follow-up call (answered or not) /
+    orders resolved in the range."""
+    resolved = select(WorkOrderEvent.order_id).where(
+        WorkOrderEvent.action == "resolve", WorkOrderEvent.at >= start,
+        WorkOrderEvent.at < end).distinct()
     total = session.scalar(select(func.count()).select_from(resolved.subquery())) or 0
-    reached = session.scalar(select(func.count(func.distinct(FollowUp.order_id))).where(
-        FollowUp.order_id.in_(resolved), FollowUp.outcome != "unreachable")) or 0
-    return _rate(reached, total)
+    called = session.scalar(select(func.count(func.distinct(FollowUp.order_id))).where(
+        FollowUp.order_id.in_(resolved), FollowUp.at >= start)) or 0
+    return _rate(called, total)
 
 
 def satisfaction_rate(session: Session, start: datetime, end: datetime) -> float | None:
-    """满意度: satisfied follow-ups / reached follow-ups recorded in the range."""
+    """满意度: satisfied / answered follow-up calls recorded in the range."""
     rows = dict(session.execute(select(FollowUp.outcome, func.count()).where(
         FollowUp.at >= start, FollowUp.at < end, FollowUp.outcome != "unreachable")
         .group_by(FollowUp.outcome)).all())
-    reached = sum(rows.values())
-    return _rate(rows.get("satisfied", 0), reached)
+    return _rate(rows.get("satisfied", 0), sum(rows.values()))
 
 
 def reopen_rate(session: Session, start: datetime, end: datetime) -> float | None:
-    """R12: share of orders opened in the range that were reopened at least once."""
-    total = session.scalar(select(func.count()).select_from(WorkOrder).where(
-        WorkOrder.opened_at >= start, WorkOrder.opened_at < end)) or 0
-    reopened = session.scalar(select(func.count()).select_from(WorkOrder).where(
-        WorkOrder.opened_at >= start, WorkOrder.opened_at < end,
-        WorkOrder.reopen_count > 0)) or 0
-    return _rate(reopened, total)
+    """R12: reopenings (unsatisfied follow-ups) / resolutions in the range."""
+    reopened = session.scalar(select(func.count()).select_from(
+        _events("follow_up", start, end).where(WorkOrderEvent.to_status == "reopened")
+        .subquery())) or 0
+    return _rate(reopened, resolutions(session, start, end))
 
 
 def top_categories_by_area(session: Session, start: datetime, end: datetime, *,
@@ -69,3 +74,14 @@ def top_categories_by_area(session: Session, start: datetime, end: datetime, *,
         by_area.setdefault(area_id, []).append(CategoryCount(area_id, category, count))
     return {area: sorted(items, key=lambda c: (-c.count, c.category))[:limit]
             for area, items in by_area.items()}
+
+
+def order_figures(session: Session, start: datetime, end: datetime) -> dict:
+    """The keyword arguments of `sla.ports.OrderFigures` (top categories flattened, largest
+    first), so the composition root can register
+    `lambda s, a, b: OrderFigures(**order_figures(s, a, b))` as the OrderStats port."""
+    top = [c for items in top_categories_by_area(session, start, end).values() for c in items]
+    return {"follow_up_rate": follow_up_rate(session, start, end),
+            "satisfaction_rate": satisfaction_rate(session, start, end),
+            "reopen_rate": reopen_rate(session, start, end),
+            "top_categories": sorted(top, key=lambda c: (-c.count, c.category))}

@@ -34,12 +34,20 @@ def test_stats_rates(session, world, create, act, clock):
             timeliness=4, result_score=4, **extra)
     end = clock.now() + timedelta(minutes=1)
     assert stats.satisfaction_rate(session, start, end) == 0.5
-    assert stats.reopen_rate(session, start, end) == 1 / 3
-    # two is reopened (resolved_at cleared): only one resolved order, and it was reached.
+    assert stats.reopen_rate(session, start, end) == 0.5  # one reopening, two resolutions
     assert stats.follow_up_rate(session, start, end) == 1.0
+    clock.advance(hours=1)
+    act(world.fixer, two, "accept")
+    act(world.fixer, two, "resolve", result="again")  # resolved again, not yet called
+    later = clock.now() - timedelta(seconds=1)
+    assert stats.follow_up_rate(session, later, clock.now() + timedelta(minutes=1)) == 0.0
+    assert stats.follow_up_rate(session, start, clock.now() + timedelta(minutes=1)) == 1.0
     top = stats.top_categories_by_area(session, start, end)
     assert [(c.category, c.count) for c in top[world.north.id]] == [("leak", 2),
                                                                     ("water_quality", 1)]
+    figures = stats.order_figures(session, start, end)
+    assert figures["satisfaction_rate"] == 0.5
+    assert [c.category for c in figures["top_categories"]] == ["leak", "water_quality"]
     assert stats.satisfaction_rate(session, end, end + timedelta(days=1)) is None
     assert three.status == "dispatched"
 

@@ -137,3 +137,12 @@ def test_number_rejects_non_numbers(typed):
 
 def test_format_number():
     assert format_number(date(2026, 1, 2), 7) == "WO-20260102-0007"
+
+
+def test_seeded_categories_match_the_stable_codes(session):
+    from sqlalchemy import select
+
+    from workorders.models import Category
+    from workorders.rules.catalog import CATEGORY_CODES
+
+    assert set(session.scalars(select(Category.code))) == set(CATEGORY_CODES)
