@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from hotline.directory.views import CustomerSection, add_customer_section
 from hotline.web.nav import NavItem, add_nav
 
 DEFAULTS = {
@@ -31,6 +32,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(voice_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(simulator_bp)
+    add_customer_section(app, CustomerSection("ivr/_household_calls.html", household_calls,
+                                              order=30))
     add_nav(app, NavItem("ivr_console.softphone", _l("Softphone"), AGENT_ROLES, order=20))
     add_nav(app, NavItem("ivr_console.callbacks", _l("Callbacks"), AGENT_ROLES, order=22))
     add_nav(app, NavItem("ivr_console.outbox", _l("Messages"), AGENT_ROLES, order=24))
@@ -42,5 +45,16 @@ def init_app(app: Flask) -> None:
 def wire(app: Flask) -> None:
     from ivr.sla_source import IvrCallSource
     from sla.ports import register_call_source
+    from workorders.desk import WorkOrderDesk
 
     register_call_source(app, IvrCallSource())
+    app.extensions.setdefault("ivr.order_desk", WorkOrderDesk())
+
+
+def household_calls(account, user) -> dict:
+    """R30: the household file holds its calls (from any of its phones)."""
+    from hotline.extensions import db
+    from ivr.calls import recent_calls_from
+
+    calls = [c for phone in account.phones for c in recent_calls_from(db.session, phone.e164)]
+    return {"calls": sorted(calls, key=lambda c: c.started_at, reverse=True)[:20]}

@@ -1,6 +1,6 @@
 """What the IVR needs from work orders. The IVR may import workorders directly (the
 dependency flows ivr → workorders); the protocol keeps the voice flows testable with a fake
-desk, and `ivr.plugin.wire` plugs in the real one."""
+desk, and `ivr.plugin.wire` plugs in the real one (`workorders.desk.WorkOrderDesk`)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-
-@dataclass(frozen=True)
-class OrderStatus:
-    """What a caller may hear about an order: nothing about who complained (R27)."""
-
-    number: str
-    status: str  # the work-order status code, e.g. "accepted"
-    department_name_zh: str | None
-    department_name_en: str | None
-    due_at: datetime | None  # the next running deadline the customer cares about
+# What a caller may hear about an order: status, department, due time; nothing about who
+# complained (R27).
+from workorders.services.lookup import CallerStatus as OrderStatus
 
 
 @dataclass(frozen=True)

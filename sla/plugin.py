@@ -48,15 +48,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(clock_command)
     add_nav(app, NavItem("sla.dashboard", _l("SLA"), ("supervisor", "admin"), 40))
     add_nav(app, NavItem("sla.wallboard", _l("Wallboard"), ("agent", "supervisor", "admin"), 41))
-    add_nav(app, NavItem("sla.follow_ups", _l("Follow-ups"), ("agent", "supervisor", "admin"),
-                         42))
     add_nav(app, NavItem("sla.report", _l("Monthly report"), ("supervisor", "admin"), 43))
     add_nav(app, NavItem("sla.policies", _l("SLA policies"), ("supervisor", "admin"), 80))
     add_nav(app, NavItem("sla.calendar", _l("Calendar"), ("supervisor", "admin"), 81))
     add_home_panel(app, HomePanel("sla/_panel_supervision.html", supervision_panel,
                                   ("supervisor", "admin"), 20))
-    add_home_panel(app, HomePanel("sla/_panel_follow_ups.html", follow_up_panel,
-                                  ("agent",), 30))
 
 
 def wire(app: Flask) -> None:
@@ -80,14 +76,3 @@ def supervision_panel(user) -> dict:
             "clusters": len(open_clusters(db.session)),
             "calendar_warning": calendar_admin.next_year_warning(db.session, ctx.calendar,
                                                                  today)}
-
-
-def follow_up_panel(user) -> dict:
-    from hotline.clock import utcnow
-    from hotline.extensions import db
-    from sla.ports import ports
-    from sla.watch import follow_up_list
-
-    now = utcnow()
-    items = follow_up_list(db.session, ports(), now)
-    return {"due": len(items), "overdue": sum(1 for i in items if i.deadline.due_at <= now)}

@@ -23,7 +23,7 @@ from sla.models import Cluster
 from sla.notices import describe
 from sla.ports import ports
 from sla.settings import current_context, display_calendar
-from sla.watch import breached_open, follow_up_list, warned_open
+from sla.watch import breached_open, warned_open
 
 bp = Blueprint("sla", __name__, url_prefix="/sla", template_folder="templates")
 
@@ -89,15 +89,6 @@ def wallboard():
         today=service_level.summary(session, start, end),
         intervals=service_level.recent_intervals(session, now, 8),
         refresh=int(current_app.config["HOTLINE_WALLBOARD_REFRESH_SECONDS"]))
-
-
-@bp.route("/follow-ups")
-@login_required
-@require_role("agent", *SUPERVISION)
-def follow_ups():
-    now = utcnow()
-    return render_template("sla/follow_ups.html", now=now,
-                           items=follow_up_list(db.session, ports(), now))
 
 
 @bp.route("/clusters/<int:cluster_id>")

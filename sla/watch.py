@@ -204,23 +204,6 @@ class DueItem:
         return self.deadline.breached_at is not None
 
 
-def due_clocks(session: Session, ports: SlaPorts, kind: str, until: datetime,
-               *, limit: int = 500) -> list[DueItem]:
-    """Active clocks of `kind` due before `until` (the follow-up call list, R23: due soon
-    and overdue ones), earliest first, on the (kind, due_at) partial index."""
-    rows = list(session.scalars(
-        select(Deadline).where(ACTIVE, Deadline.kind == kind, Deadline.due_at <= until)
-        .order_by(Deadline.due_at).limit(limit)))
-    infos = describe(session, ports, ((r.subject_type, r.subject_id) for r in rows))
-    return [DueItem(r, infos[(r.subject_type, r.subject_id)]) for r in rows
-            if not infos[(r.subject_type, r.subject_id)].closed]
-
-
-def follow_up_list(session: Session, ports: SlaPorts, now: datetime,
-                   horizon: timedelta = timedelta(hours=4)) -> list[DueItem]:
-    return due_clocks(session, ports, "follow_up", now + horizon)
-
-
 def breached_open(session: Session, ports: SlaPorts, *, limit: int = 200) -> list[DueItem]:
     """Clocks still running or paused after their breach (the dashboard's list)."""
     rows = list(session.scalars(

@@ -53,3 +53,13 @@ def supervisor_panel(user) -> dict:
         (_("Returned, to re-dispatch"), returned,
          url_for("workorders.index", view="all", status="returned")),
     ], "orders": []}
+
+
+def household_orders(account, user) -> dict:
+    """R30: the household file lists the household's work orders."""
+    from flask_babel import get_locale
+
+    locale = str(get_locale())
+    orders = queries.orders_of_account(db.session, account.id, limit=20)
+    return {"orders": [dict(order_view(db.session, o, user),
+                            category_name=o.category.name(locale)) for o in orders]}

@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app: Flask) -> None:
     from hotline import api as hotline_api
+    from hotline.demo import add_demo_loader
+    from hotline.directory.views import CustomerSection, add_customer_section
+    from workorders.demo import load_demo_orders
     from hotline.web.nav import HomePanel, NavItem, add_home_panel, add_nav
     from workorders import models  # noqa: F401
     from workorders import panels
@@ -16,6 +19,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     hotline_api.register_blueprint(api_bp)
+    add_demo_loader(app, "workorders", load_demo_orders)
+    add_customer_section(app, CustomerSection("workorders/_household_orders.html",
+                                              panels.household_orders, order=20))
     everyone = ("agent", "staff", "supervisor", "admin")
     add_nav(app, NavItem("workorders.index", _l("Work orders"), everyone, order=20))
     add_nav(app, NavItem("workorders.create", _l("New work order"),
@@ -33,7 +39,11 @@ def init_app(app: Flask) -> None:
 
 def wire(app: Flask) -> None:
     from sla import ports
+    from workorders.rules.catalog import CATEGORY_CODES
     from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
+    from workorders.stats import order_figures
 
     ports.register_subject(app, SUBJECT_TYPE, describe_orders)
     ports.register_cluster_source(app, cluster_candidates)
+    ports.register_order_stats(app, order_figures)
+    ports.register_categories(app, CATEGORY_CODES)

@@ -5,20 +5,13 @@ so an order resolved, reopened and resolved again counts twice."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sla.ports import CategoryCount, OrderFigures
 from workorders.models import FollowUp, WorkOrder, WorkOrderEvent
-
-
-@dataclass(frozen=True)
-class CategoryCount:
-    area_id: int | None
-    category: str
-    count: int
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -76,12 +69,10 @@ def top_categories_by_area(session: Session, start: datetime, end: datetime, *,
             for area, items in by_area.items()}
 
 
-def order_figures(session: Session, start: datetime, end: datetime) -> dict:
-    """The keyword arguments of `sla.ports.OrderFigures` (top categories flattened, largest
-    first), so the composition root can register
-    `lambda s, a, b: OrderFigures(**order_figures(s, a, b))` as the OrderStats port."""
+def order_figures(session: Session, start: datetime, end: datetime) -> OrderFigures:
+    """The SLA engine's `OrderStats` port (top categories flattened, largest first)."""
     top = [c for items in top_categories_by_area(session, start, end).values() for c in items]
-    return {"follow_up_rate": follow_up_rate(session, start, end),
-            "satisfaction_rate": satisfaction_rate(session, start, end),
-            "reopen_rate": reopen_rate(session, start, end),
-            "top_categories": sorted(top, key=lambda c: (-c.count, c.category))}
+    return OrderFigures(follow_up_rate=follow_up_rate(session, start, end),
+                        satisfaction_rate=satisfaction_rate(session, start, end),
+                        reopen_rate=reopen_rate(session, start, end),
+                        top_categories=sorted(top, key=lambda c: (-c.count, c.category)))

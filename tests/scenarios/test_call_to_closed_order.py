@@ -110,6 +110,11 @@ def test_leak_call_to_closed_order(app, session, clock, make_caller, twilio_post
     assert any(number in m.body and m.status == "sent" for m in sms), [(m.body, m.status, m.last_error) for m in sms]
     assert session.scalar(select(Call).where(Call.call_sid == caller.sid)).outcome == "answered"
 
+    # R30: the household file now holds the call and the order.
+    household = agent.get("/customers/880001").get_data(as_text=True)
+    assert number in household and "本户工单" in household and "本户来电" in household
+    assert "8 s" in household  # the call's answer time
+
     # The area crew accepts within 20 minutes (R14) and is on site within 20 (R16, urban).
     crew = app.test_client()
     assert login(crew, "fixer").status_code == 302

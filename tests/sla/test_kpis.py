@@ -33,6 +33,7 @@ def test_on_time_rates_by_department_and_kind(app, session, clock, orders):
 
 def test_report_without_order_stats_says_not_available(app, session, clock):
     start, end = kpis.month_bounds(2026, 11, ZoneInfo("Asia/Shanghai"))
+    ports(app).order_stats = None  # an install without the work-order package
     report = kpis.report(session, ports(app), start, end)
     assert report.orders is None and report.calls.offered == 0
     assert report.on_time_total.rate is None

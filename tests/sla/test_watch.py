@@ -12,7 +12,7 @@ from sla.deadline_math import Limit
 from sla.jobs import watch_deadlines
 from sla.models import Deadline
 from sla.ports import ports
-from sla.watch import follow_up_list, sweep_breaches, sweep_warnings
+from sla.watch import sweep_breaches, sweep_warnings
 from tests.factories import make_area, make_department, make_user
 
 
@@ -116,18 +116,6 @@ def test_accept_breach_reminds_department_backups_and_liaison(app, session, cloc
     assert [(m.to_number, m.dedupe_key) for m in sms] == [
         ("+8613800001111", f"accept-sms:{row.id}:{stamp}")]
     assert "WO-1" in sms[0].body
-
-
-def test_follow_up_list_shows_due_soon_and_overdue_first(app, session, clock, orders):
-    now = clock.now()
-    for i, hours in ((1, 30), (2, 2), (3, -1)):
-        orders.add(i)
-        clocks.start_clock(session, ("work_order", i), "follow_up", Limit(minutes=24 * 60),
-                           now=now + timedelta(hours=hours - 24))
-    orders.add(4, closed=True)
-    clocks.start_clock(session, ("work_order", 4), "follow_up", Limit(minutes=60), now=now)
-    items = follow_up_list(session, ports(app), now)
-    assert [i.info.subject_id for i in items] == [3, 2]
 
 
 def test_sweep_uses_the_partial_indexes(app, session):

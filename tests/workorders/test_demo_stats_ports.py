@@ -23,7 +23,7 @@ def test_demo_orders_cover_statuses_and_are_idempotent(session, world, clock):
     assert session.scalar(select(func.count()).select_from(WorkOrder)) == created
 
 
-def test_stats_rates(session, world, create, act, clock):
+def test_stats_rates(app, session, world, create, act, clock):
     start = clock.now() - timedelta(days=1)
     one, two, three = create(), create(), create(category="water_quality")
     for order, outcome in ((one, "satisfied"), (two, "unsatisfied")):
@@ -46,8 +46,9 @@ def test_stats_rates(session, world, create, act, clock):
     assert [(c.category, c.count) for c in top[world.north.id]] == [("leak", 2),
                                                                     ("water_quality", 1)]
     figures = stats.order_figures(session, start, end)
-    assert figures["satisfaction_rate"] == 0.5
-    assert [c.category for c in figures["top_categories"]] == ["leak", "water_quality"]
+    assert figures.satisfaction_rate == 0.5
+    assert [c.category for c in figures.top_categories] == ["leak", "water_quality"]
+    assert ports.ports(app).order_stats is stats.order_figures
     assert stats.satisfaction_rate(session, end, end + timedelta(days=1)) is None
     assert three.status == "dispatched"
 
