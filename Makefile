@@ -41,7 +41,10 @@ i18n: install
 	$(HOTLINE) i18n update
 
 bench: install
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/ivr_webhooks.py
+	$(PY) benchmarks/sla_sweep.py
+	$(PY) benchmarks/workorders_search.py
+	$(PY) benchmarks/service_level_report.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

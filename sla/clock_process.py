@@ -99,7 +99,9 @@ class ClockRunner:
                 return None
             finally:
                 db.session.remove()
-        log.info("clock job %s: %s", job.id, result)
+        # Idle ticks are the norm; log them quietly so real work stands out.
+        busy = any(v for v in (result or {}).values())
+        log.log(logging.INFO if busy else logging.DEBUG, "clock job %s: %s", job.id, result)
         return result
 
     def release(self) -> None:

@@ -36,7 +36,16 @@ HOTLINE = ("agent", "supervisor", "admin")
 
 @bp.app_context_processor
 def _labels():
-    return {"wo_labels": labels, "wo_label": labels.label}
+    return {"wo_labels": labels, "wo_label": labels.label, "wo_category": _category_name}
+
+
+def _category_name(code: str) -> str:
+    """A category's name in the viewer's language (admin-edited names, read once a request)."""
+    names = getattr(request, "wo_category_names", None)
+    if names is None:
+        names = {c.code: c.name(_locale()) for c in admin.categories(db.session)}
+        request.wo_category_names = names
+    return names.get(code, code)
 
 
 def _locale() -> str:
