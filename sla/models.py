@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Date, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import Base, UTCDateTime
+from sla.level_rates import LevelRates
 
 DEADLINE_STATES = ("running", "paused", "met", "cancelled")
 
@@ -156,7 +157,7 @@ class ClusterMember(Base):
     cluster: Mapped[Cluster] = relationship(back_populates="members")
 
 
-class ServiceLevelInterval(Base):
+class ServiceLevelInterval(LevelRates, Base):
     """R1, R2: one 15-minute rollup of the calls offered to agents on one line. Recomputing
     an interval replaces its row (late webhooks fix themselves)."""
 
@@ -174,19 +175,6 @@ class ServiceLevelInterval(Base):
     wait_seconds_total: Mapped[float] = mapped_column(Float, default=0.0)
     longest_wait_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-    @property
-    def service_level(self) -> float | None:
-        return self.answered_in_threshold / self.offered if self.offered else None
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self.answered / self.offered if self.offered else None
-
-    @property
-    def average_wait_seconds(self) -> float | None:
-        counted = self.answered + self.abandoned
-        return self.wait_seconds_total / counted if counted else None
 
 
 class ClockLease(Base):

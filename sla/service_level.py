@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sla.level_rates import LevelRates
 from sla.models import ServiceLevelInterval
 from sla.notices import Notice, notify_many
 from sla.ports import CallFact, CallSource
@@ -150,26 +151,13 @@ def below_target_notices(rows: Iterable[ServiceLevelInterval],
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(LevelRates):
     offered: int
     answered: int
     answered_in_threshold: int
     abandoned: int
     longest_wait_seconds: float
     wait_seconds_total: float
-
-    @property
-    def service_level(self) -> float | None:
-        return self.answered_in_threshold / self.offered if self.offered else None
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self.answered / self.offered if self.offered else None
-
-    @property
-    def average_wait_seconds(self) -> float | None:
-        counted = self.answered + self.abandoned
-        return self.wait_seconds_total / counted if counted else None
 
 
 def summary(session: Session, start: datetime, end: datetime,

@@ -59,29 +59,10 @@ def create():
         raise Forbidden(_("Only supervisors and administrators manage outage notices."))
     form = OutageForm()
     _choices(form)
-    status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                outage = services.create_outage(
-                    db.session, current_user, kind=form.kind.data, area_ids=form.areas.data,
-                    start_at=from_local(form.start_at.data),
-                    expected_end_at=from_local(form.expected_end_at.data),
-                    cause=form.cause.data, extent=form.extent.data,
-                    approver_id=form.approver_id.data or None, urgent=form.urgent.data,
-                    now=utcnow())
-            except ValidationFailed as err:
-                db.session.rollback()
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Outage notice saved."), "success")
-                return redirect(url_for("outages.detail", outage_id=outage.id))
-        else:
-            status = 400 if form.csrf_token.errors else 422
-            form.form_errors.append(_("Please correct the marked fields."))
-    return render_template("outages/form.html", form=form, outage=None), status
+        return _submit(form, None, lambda fields: services.create_outage(
+            db.session, current_user, kind=form.kind.data, **fields))
+    return render_template("outages/form.html", form=form, outage=None)
 
 
 @bp.route("/<int:outage_id>")
@@ -111,29 +92,10 @@ def edit(outage_id: int):
         form.start_at.data = to_local(outage.start_at)
         form.expected_end_at.data = to_local(outage.expected_end_at)
         form.approver_id.data = outage.approved_by_id or 0
-    status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.update_outage(
-                    db.session, outage, current_user, area_ids=form.areas.data,
-                    start_at=from_local(form.start_at.data),
-                    expected_end_at=from_local(form.expected_end_at.data),
-                    cause=form.cause.data, extent=form.extent.data,
-                    approver_id=form.approver_id.data or None, urgent=form.urgent.data,
-                    now=utcnow())
-            except ValidationFailed as err:
-                db.session.rollback()
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Outage notice saved."), "success")
-                return redirect(url_for("outages.detail", outage_id=outage.id))
-        else:
-            status = 400 if form.csrf_token.errors else 422
-            form.form_errors.append(_("Please correct the marked fields."))
-    return render_template("outages/form.html", form=form, outage=outage), status
+        return _submit(form, outage, lambda fields: services.update_outage(
+            db.session, outage, current_user, **fields))
+    return render_template("outages/form.html", form=form, outage=outage)
 
 
 @bp.route("/<int:outage_id>/notes", methods=["POST"])
@@ -167,3 +129,26 @@ def change_status(outage_id: int, action: str):
     db.session.commit()
     flash(_("Outage status changed."), "success")
     return redirect(url_for("outages.detail", outage_id=outage_id))
+
+
+def _submit(form: OutageForm, outage, save):
+    """Validate the form, save through `save(fields)`, commit once; errors go back on the form."""
+    if form.validate_on_submit():
+        try:
+            saved = save(dict(
+                area_ids=form.areas.data, start_at=from_local(form.start_at.data),
+                expected_end_at=from_local(form.expected_end_at.data), cause=form.cause.data,
+                extent=form.extent.data, approver_id=form.approver_id.data or None,
+                urgent=form.urgent.data, now=utcnow()))
+        except ValidationFailed as err:
+            db.session.rollback()
+            apply_errors(form, err)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Outage notice saved."), "success")
+            return redirect(url_for("outages.detail", outage_id=(outage or saved).id))
+    else:
+        status = 400 if form.csrf_token.errors else 422
+        form.form_errors.append(_("Please correct the marked fields."))
+    return render_template("outages/form.html", form=form, outage=outage), status
