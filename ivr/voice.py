@@ -181,7 +181,7 @@ def _greeting(language: str, area_id: int | None) -> VoiceResponse:
 @bp.route("/main", methods=["POST"])
 def main():
     language = _language()
-    call = _call(language)
+    _call(language)  # the call record exists from its first webhook on
     response = VoiceResponse()
     _main_menu(response, language, _attempt())
     return _done(response)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,9 +15,9 @@ from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.models import Area, Department
 from hotline.directory.services import list_areas, list_departments
-from hotline.errors import NotFound, ValidationFailed
+from hotline.errors import NotFound
 from hotline.extensions import db
-from hotline.web.forms import apply_errors, choices
+from hotline.web.forms import choices, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -34,11 +34,6 @@ def _get(model, ident: int):
     if row is None:
         raise NotFound(_("Not found."))
     return row
-
-
-def _refused(form) -> int:
-    form.form_errors.append(_("Please correct the marked fields."))
-    return 400 if form.csrf_token.errors else 422
 
 
 # Users ---------------------------------------------------------------------------------
@@ -65,28 +60,23 @@ def user_new():
     _user_choices(form, None)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                user = services.add_user(
-                    db.session, username=form.username.data, role=form.role.data,
-                    password=form.password.data or "", now=utcnow(),
-                    department_id=form.department_id.data or None,
-                    display_name=form.display_name.data or "", locale=form.locale.data,
-                    phone=form.phone.data or "")
-                user.backup_user_id = form.backup_user_id.data or None
-                db.session.flush()
-            except ValidationFailed as err:
-                db.session.rollback()
-                err.fields = {("department_id" if k == "department" else k): v
-                              for k, v in err.fields.items()}
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("User %(name)s created.", name=user.username), "success")
-                return redirect(url_for("admin.users"))
-        else:
-            status = _refused(form)
+        def save():
+            user = services.add_user(
+                db.session, username=form.username.data, role=form.role.data,
+                password=form.password.data or "", now=utcnow(),
+                department_id=form.department_id.data or None,
+                display_name=form.display_name.data or "", locale=form.locale.data,
+                phone=form.phone.data or "")
+            user.backup_user_id = form.backup_user_id.data or None
+            db.session.flush()
+            return user
+
+        done, status = submit(form, save, saved_message=_("User %(name)s created.",
+                                                          name=form.username.data),
+                              next_url=lambda _user: url_for("admin.users"),
+                              renamed={"department": "department_id"})
+        if done:
+            return done
     return render_template("admin/user_form.html", form=form, user=None), status
 
 
@@ -102,27 +92,17 @@ def user_edit(user_id: int):
         form.password.data = ""
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.update_user(
-                    db.session, user, current_user, role=form.role.data,
-                    department_id=form.department_id.data or None,
-                    backup_user_id=form.backup_user_id.data or None,
-                    absent=form.absent.data, active=form.active.data,
-                    locale=form.locale.data, display_name=form.display_name.data or "",
-                    phone=form.phone.data or "", new_password=form.password.data or "")
-            except ValidationFailed as err:
-                db.session.rollback()
-                err.fields = {("password" if k == "new_password" else k): v
-                              for k, v in err.fields.items()}
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("User %(name)s saved.", name=user.username), "success")
-                return redirect(url_for("admin.users"))
-        else:
-            status = _refused(form)
+        done, status = submit(form, lambda: services.update_user(
+            db.session, user, current_user, role=form.role.data,
+            department_id=form.department_id.data or None,
+            backup_user_id=form.backup_user_id.data or None,
+            absent=form.absent.data, active=form.active.data,
+            locale=form.locale.data, display_name=form.display_name.data or "",
+            phone=form.phone.data or "", new_password=form.password.data or ""),
+            saved_message=_("User %(name)s saved.", name=user.username),
+            next_url=lambda _r: url_for("admin.users"), renamed={"new_password": "password"})
+        if done:
+            return done
     return render_template("admin/user_form.html", form=form, user=user), status
 
 
@@ -154,23 +134,15 @@ def department_edit(dept_id: int | None):
         form.area_id.data = dept.area_id or 0
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.save_department(
-                    db.session, dept, code=form.code.data, name_zh=form.name_zh.data,
-                    name_en=form.name_en.data, kind=form.kind.data,
-                    area_id=form.area_id.data or None, liaison_name=form.liaison_name.data,
-                    liaison_phone=form.liaison_phone.data)
-            except ValidationFailed as err:
-                db.session.rollback()
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Department saved."), "success")
-                return redirect(url_for("admin.departments"))
-        else:
-            status = _refused(form)
+        done, status = submit(form, lambda: services.save_department(
+            db.session, dept, code=form.code.data, name_zh=form.name_zh.data,
+            name_en=form.name_en.data, kind=form.kind.data,
+            area_id=form.area_id.data or None, liaison_name=form.liaison_name.data,
+            liaison_phone=form.liaison_phone.data),
+            saved_message=_("Department saved."),
+            next_url=lambda _r: url_for("admin.departments"))
+        if done:
+            return done
     return render_template("admin/department_form.html", form=form, dept=dept), status
 
 
@@ -188,19 +160,10 @@ def area_edit(area_id: int | None):
     form = AreaForm(obj=area if request.method == "GET" else None)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                services.save_area(db.session, area, code=form.code.data,
-                                   name_zh=form.name_zh.data, name_en=form.name_en.data,
-                                   kind=form.kind.data)
-            except ValidationFailed as err:
-                db.session.rollback()
-                apply_errors(form, err)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Area saved."), "success")
-                return redirect(url_for("admin.areas"))
-        else:
-            status = _refused(form)
+        done, status = submit(form, lambda: services.save_area(
+            db.session, area, code=form.code.data, name_zh=form.name_zh.data,
+            name_en=form.name_en.data, kind=form.kind.data),
+            saved_message=_("Area saved."), next_url=lambda _r: url_for("admin.areas"))
+        if done:
+            return done
     return render_template("admin/area_form.html", form=form, area=area), status

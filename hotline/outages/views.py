@@ -11,13 +11,13 @@ from sqlalchemy import select
 from hotline.auth.models import User
 from hotline.clock import utcnow
 from hotline.directory.services import list_areas
-from hotline.errors import Forbidden, NotFound, ValidationFailed
+from hotline.errors import Forbidden, NotFound
 from hotline.extensions import db
 from hotline.outages import services
 from hotline.outages.forms import ActionForm, NoteForm, OutageForm
 from hotline.outages.models import OUTAGE_STATUSES, OutageNotice
 from hotline.outages.queries import list_outages
-from hotline.web.forms import apply_errors, choices, from_local, to_local
+from hotline.web.forms import choices, from_local, submit, to_local
 
 bp = Blueprint("outages", __name__, url_prefix="/outages")
 
@@ -132,23 +132,11 @@ def change_status(outage_id: int, action: str):
 
 
 def _submit(form: OutageForm, outage, save):
-    """Validate the form, save through `save(fields)`, commit once; errors go back on the form."""
-    if form.validate_on_submit():
-        try:
-            saved = save(dict(
-                area_ids=form.areas.data, start_at=from_local(form.start_at.data),
-                expected_end_at=from_local(form.expected_end_at.data), cause=form.cause.data,
-                extent=form.extent.data, approver_id=form.approver_id.data or None,
-                urgent=form.urgent.data, now=utcnow()))
-        except ValidationFailed as err:
-            db.session.rollback()
-            apply_errors(form, err)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Outage notice saved."), "success")
-            return redirect(url_for("outages.detail", outage_id=(outage or saved).id))
-    else:
-        status = 400 if form.csrf_token.errors else 422
-        form.form_errors.append(_("Please correct the marked fields."))
-    return render_template("outages/form.html", form=form, outage=outage), status
+    done, status = submit(form, lambda: save(dict(
+        area_ids=form.areas.data, start_at=from_local(form.start_at.data),
+        expected_end_at=from_local(form.expected_end_at.data), cause=form.cause.data,
+        extent=form.extent.data, approver_id=form.approver_id.data or None,
+        urgent=form.urgent.data, now=utcnow())),
+        saved_message=_("Outage notice saved."),
+        next_url=lambda saved: url_for("outages.detail", outage_id=(outage or saved).id))
+    return done or (render_template("outages/form.html", form=form, outage=outage), status)

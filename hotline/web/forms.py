@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, flash, redirect
+from flask_babel import gettext as _
 
 from hotline.errors import ValidationFailed
 
@@ -44,3 +45,28 @@ def choices(pairs):
     from wtforms.fields.choices import SelectChoice
 
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def submit(form, save, *, saved_message: str, next_url, renamed: dict[str, str] | None = None):
+    """The console's form round trip: validate, save through one service call, commit once.
+
+    Returns a redirect to `next_url(result)` after success, else None and the error status
+    (400 for a missing or stale CSRF token, 422 for bad fields), with the service's refusal
+    shown on the form and nothing written. `renamed` maps service field names to form fields.
+    """
+    from hotline.extensions import db
+
+    if not form.validate_on_submit():
+        form.form_errors.append(_("Please correct the marked fields."))
+        return None, 400 if form.csrf_token.errors else 422
+    try:
+        result = save()
+    except ValidationFailed as err:
+        db.session.rollback()
+        if renamed:
+            err.fields = {renamed.get(k, k): v for k, v in err.fields.items()}
+        apply_errors(form, err)
+        return None, 422
+    db.session.commit()
+    flash(saved_message, "success")
+    return redirect(next_url(result)), 200
