@@ -34,7 +34,7 @@
     hangup.addEventListener("click", function () { post(pop.dataset.hangupUrl).then(refresh); });
   }
 
-  // Production: the Twilio Voice SDK, when vendored as static/ivr/twilio-voice.min.js,
+  // Production (HOTLINE_TELEPHONY=twilio): the vendored Twilio Voice SDK
   // registers this browser as client:<username>; an incoming call is answered here.
   if (window.Twilio && window.Twilio.Device) {
     fetch(pop.dataset.tokenUrl, { credentials: "same-origin" })

@@ -61,6 +61,22 @@ def test_voice_token_for_the_browser_softphone(client, session, login_as, app_co
     assert voice["outgoing"]["application_sid"] == "AP" + "3" * 32
 
 
+@pytest.mark.parametrize("app_config", [{"HOTLINE_TELEPHONY": "twilio"}])
+def test_softphone_loads_the_vendored_voice_sdk_in_twilio_mode(client, session, login_as,
+                                                              app_config):
+    login_as(make_user(session, role="agent"))
+    page = client.get("/softphone").get_data(as_text=True)
+    src = "/static/ivr/vendor/twilio-voice-sdk-2.18.5.min.js"
+    assert src in page
+    sdk = client.get(src)
+    assert sdk.status_code == 200 and b"Device" in sdk.data
+
+
+def test_outbox_mode_softphone_needs_no_sdk(client, session, login_as):
+    login_as(make_user(session, role="agent"))
+    assert "twilio-voice-sdk" not in client.get("/softphone").get_data(as_text=True)
+
+
 def test_voice_token_without_keys_is_a_clear_error(client, session, login_as):
     login_as(make_user(session, role="agent"))
     response = client.get("/softphone/token", headers={"Accept": "application/json"})
