@@ -6,6 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from hotline.directory.models import DEPARTMENT_KINDS
+from hotline.web.forms import choices
 from workorders.labels import DEPARTMENT_KIND, PRIORITY
 from workorders.models import PRIORITIES
 
@@ -37,9 +38,10 @@ class CategoryForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=100)])
     department_kind = SelectField(
         _l("Default department kind"),
-        choices=[("", _l("None: answered on the call"))]
-        + [(k, DEPARTMENT_KIND[k]) for k in DEPARTMENT_KINDS])
-    priority = SelectField(_l("Priority"), choices=[(p, PRIORITY[p]) for p in PRIORITIES])
+        choices=choices([("", _l("None: answered on the call"))]
+                        + [(k, DEPARTMENT_KIND[k]) for k in DEPARTMENT_KINDS]))
+    priority = SelectField(_l("Priority"),
+                           choices=choices([(p, PRIORITY[p]) for p in PRIORITIES]))
     position = IntegerField(_l("Order in lists"), validators=[NumberRange(min=0)], default=0)
     active = BooleanField(_l("Active"))
 
@@ -48,7 +50,8 @@ class RoutingRuleForm(FlaskForm):
     category_code = SelectField(_l("Category"), validators=[DataRequired()])
     area = SelectField(_l("Area (empty: every area)"), validators=[Optional()])
     department_kind = SelectField(_l("Department kind"),
-                                  choices=[(k, DEPARTMENT_KIND[k]) for k in DEPARTMENT_KINDS])
+                                  choices=choices([(k, DEPARTMENT_KIND[k])
+                                                   for k in DEPARTMENT_KINDS]))
     department = SelectField(_l("Fixed department (empty: by kind and area)"),
                              validators=[Optional()])
     position = IntegerField(_l("Order (lower first)"), validators=[NumberRange(min=0)],
