@@ -63,12 +63,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-REQUEST_CACHE_KEYS = ("bearer_user", "sla_context", "csrf_token", "_login_user")
+# What Flask-WTF and Flask-Login cache on `g`. Our own per-request caches live on `request`.
+REQUEST_CACHE_KEYS = ("csrf_token", "_login_user")
 
 
 def _fresh_request_state() -> None:
     # `g` lives on the app context, which an outer context (a CLI command, a test) can share
-    # across requests: start each request without the previous one's user, locale or calendar.
+    # across requests: start each request without the previous one's token, user or locale.
     for key in REQUEST_CACHE_KEYS:
         g.pop(key, None)
     refresh()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g, has_request_context
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,13 +25,14 @@ def load_context(session: Session, zone_name: str, country: str) -> SlaContext:
 
 
 def current_context(session: Session) -> SlaContext:
-    """The context for this request (cached on `g`) or job."""
-    if has_request_context() and "sla_context" in g:
-        return g.sla_context
+    """The context for this request (cached on the request) or job."""
+    cached = getattr(request, "sla_context", None) if has_request_context() else None
+    if cached is not None:
+        return cached
     ctx = load_context(session, current_app.config["HOTLINE_TIMEZONE"],
                        current_app.config["HOTLINE_COUNTRY"])
     if has_request_context():
-        g.sla_context = ctx
+        request.sla_context = ctx
     return ctx
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import request
 from flask_login import current_user
 
 from hotline.auth.models import User
@@ -12,13 +12,13 @@ from hotline.extensions import db
 
 
 def bearer_user() -> User | None:
-    if "bearer_user" not in g:
+    if not hasattr(request, "bearer_user"):
         header = request.headers.get("Authorization", "")
         user = None
         if header.startswith("Bearer "):
             user = user_for_token(db.session, header[len("Bearer "):].strip(), now=utcnow())
-        g.bearer_user = user
-    return g.bearer_user
+        request.bearer_user = user
+    return request.bearer_user
 
 
 def current_actor() -> User | None:
