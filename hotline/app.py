@@ -6,7 +6,7 @@ import importlib
 import os
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, current_app, g, request
 from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -15,6 +15,8 @@ from hotline import config as config_module
 from hotline import errors, i18n, logging as hotline_logging
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
+from hotline.web.request import HotlineRequest
+from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 
 # Feature packages in dependency order (core first). Each has `<package>.plugin.init_app`.
 PACKAGES = ["hotline", "sla", "workorders", "ivr", "webhooks"]
@@ -39,6 +41,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    app.session_interface = HotlineSessionInterface()
+    app.request_class = HotlineRequest
     hotline_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
     app.extensions["hotline.clock"] = app.config.get("CLOCK") or SystemClock()
     db.init_app(app)
@@ -72,7 +76,8 @@ def _fresh_request_state() -> None:
     # across requests: start each request without the previous one's token, user or locale.
     for key in REQUEST_CACHE_KEYS:
         g.pop(key, None)
-    refresh()
+    if not request.path.startswith(sessionless_prefixes(current_app)):
+        refresh()  # machine endpoints render nothing in the request's locale
 
 
 def wire(app: Flask) -> None:

@@ -91,3 +91,48 @@ def add_once(session, obj, model, **unique_by):
             raise
         return existing, False
     return obj, True
+
+
+class DriverStatement:
+    """A fixed statement compiled once per dialect and run straight on a DBAPI cursor, with
+    each parameter through its type's bind processor. For the hottest paths only (the
+    voice URL's caller lookup, the batched call inserts): SQLAlchemy's per-execution work
+    cost more than the statements themselves, and some statements (multi-row upserts)
+    are not in its compiled cache at all. Rows come back as the driver's tuples, so a
+    query may select only columns that need no result processing (integers, text)."""
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple] = {}
+
+    def _for(self, dialect) -> tuple:
+        if dialect.name not in self._compiled:
+            compiled = self.statement.compile(dialect=dialect)
+            processors = {name: bind.type.bind_processor(dialect)
+                          for name, bind in ((compiled.bind_names[b], b)
+                                             for b in compiled.binds.values())}
+            positions = tuple(compiled.positiontup) if compiled.positional else None
+            self._compiled[dialect.name] = (compiled.string, dict(compiled.params),
+                                            positions, processors)
+        return self._compiled[dialect.name]
+
+    def execute(self, cursor, dialect, params: dict) -> None:
+        sql, defaults, positions, processors = self._for(dialect)
+        values = {**defaults, **params}
+        for name, process in processors.items():
+            if process is not None and values[name] is not None:
+                values[name] = process(values[name])
+        cursor.execute(sql, tuple(values[name] for name in positions)
+                       if positions is not None else values)
+
+    def first(self, engine: Engine, **params: object) -> tuple | None:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                self.execute(cursor, engine.dialect, params)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            raw.close()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+
+from hotline.web.sessions import sessionless_prefixes
 
 
 class DomainError(Exception):
@@ -56,7 +58,8 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None,
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
+    # Machine endpoints (the API, Twilio's webhooks, which have no session for a page).
+    return request.path.startswith(("/api/", *sessionless_prefixes(current_app))) or (
         request.accept_mimetypes.best == "application/json"
     )
 

@@ -72,18 +72,6 @@ def new_call_row(call_sid: str, *, from_number: str, to_number: str, direction: 
             "outcome": None, "duration_seconds": None}
 
 
-def register_call(connection: Connection, call_sid: str, *, from_number: str, to_number: str,
-                  direction: str, language: str, account_id: int | None, step: str,
-                  now: datetime) -> None:
-    """The first webhook of a call (`/ivr/voice`): one insert, nothing if Twilio retries.
-    Written as a single statement at the end of the request so SQLite's write lock is held
-    only for the insert and the commit."""
-    connection.execute(insert_ignoring_duplicates(connection, Call.__table__),
-                       new_call_row(call_sid, from_number=from_number, to_number=to_number,
-                                    direction=direction, language=language,
-                                    account_id=account_id, step=step, now=now))
-
-
 def caller_e164(call: Call) -> str | None:
     return try_e164(call.from_number)
 

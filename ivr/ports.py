@@ -33,3 +33,7 @@ class OrderDesk(Protocol):
     def log_voicemail(self, session: Session, report: VoicemailReport, *,
                       now: datetime) -> str:
         """Open a work order from a recorded message; return its number."""
+
+    def add_transcription(self, session: Session, number: str, text: str, *,
+                          now: datetime) -> bool:
+        """Put a voicemail's transcription, which Twilio sends later, into its order."""

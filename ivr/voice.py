@@ -12,27 +12,21 @@ from sqlalchemy import bindparam, select
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
+from hotline.db import DriverStatement
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone
 from hotline.directory.phones import try_e164
 from hotline.directory.services import account_by_number, accounts_by_phone
-from hotline.extensions import csrf, db
+from hotline.extensions import db
 from hotline.outages.queries import active_or_upcoming
-from hotline.telephony.signature import twilio_signed
+from hotline.telephony.signature import twilio_blueprint
 from ivr import calls, menus
+from ivr.call_batch import current_batch
 from ivr.menus import Line, _
 from ivr.models import Call
 from ivr.ports import OrderDesk, VoicemailReport
 from ivr.twiml import gather, say, text, twiml, url
-from ivr.write_lock import serialized_writes
 
-bp = Blueprint("ivr", __name__, url_prefix="/ivr")
-csrf.exempt(bp)
-
-
-@bp.before_request
-@twilio_signed
-def _signed() -> None:
-    return None
+bp = twilio_blueprint(Blueprint("ivr", __name__, url_prefix="/ivr"))
 
 
 def order_desk() -> OrderDesk | None:
@@ -56,6 +50,7 @@ def _attempt() -> int:
 
 def _call(language: str | None = None) -> Call:
     form = request.form
+    current_batch().write_pending(form.get("CallSid", ""))
     call = calls.open_call(db.session, form.get("CallSid", ""), from_number=form.get("From", ""),
                            to_number=form.get("To", ""), now=utcnow(),
                            direction=calls.direction_of(form.get("Direction")),
@@ -82,18 +77,18 @@ def _caller_accounts(call: Call) -> list[CustomerAccount]:
     return accounts_by_phone(db.session, call.from_number)
 
 
-_CALLER_ACCOUNT = (
-    select(CustomerAccount.id.label("account_id"), CustomerAccount.area_id)
+_CALLER_ACCOUNT = DriverStatement(
+    select(CustomerAccount.id, CustomerAccount.area_id)
     .join(CustomerPhone).where(CustomerPhone.e164 == bindparam("e164"))
     .order_by(CustomerAccount.account_number).limit(1))
 
 
-def caller_account(connection, caller: str):
+def caller_account(caller: str) -> tuple[int, int] | None:
     """The caller's first account and its area, in one query (the voice URL's hot path)."""
     e164 = caller if caller.startswith("+") and caller[1:].isdigit() else try_e164(caller)
     if not e164:
         return None
-    return connection.execute(_CALLER_ACCOUNT, {"e164": e164}).first()
+    return _CALLER_ACCOUNT.first(db.engine, e164=e164)
 
 
 def _cached(key: tuple, build):
@@ -147,23 +142,16 @@ def _to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
 @bp.route("/voice", methods=["POST"])
 def voice():
     """The number's voice URL: greeting, the caller's outages first (R26), then the menu.
-    Everything is read first; the call's record is one insert just before the commit."""
+    The call's record is queued for this process's next batch of inserts (ivr.call_batch)."""
     language = _language()
     form = request.form
-    # A plain connection, no ORM session: this is the hottest endpoint.
-    with db.engine.connect() as connection:
-        known = caller_account(connection, form.get("From", ""))
-        area_id = known.area_id if known else None
-        body = _cached(("greeting", language, area_id),
-                       lambda: str(_greeting(language, area_id)))
-        with serialized_writes(connection):
-            calls.register_call(connection, form.get("CallSid", ""),
-                                from_number=form.get("From", ""), to_number=form.get("To", ""),
-                                direction=calls.direction_of(form.get("Direction")),
-                                language=language,
-                                account_id=known.account_id if known else None,
-                                step="voice", now=utcnow())
-            connection.commit()
+    # No ORM session: this is the hottest endpoint.
+    account_id, area_id = caller_account(form.get("From", "")) or (None, None)
+    body = _cached(("greeting", language, area_id), lambda: str(_greeting(language, area_id)))
+    current_batch().add(calls.new_call_row(
+        form.get("CallSid", ""), from_number=form.get("From", ""), to_number=form.get("To", ""),
+        direction=calls.direction_of(form.get("Direction")), language=language,
+        account_id=account_id, step="voice", now=utcnow()))
     return Response(body, mimetype="text/xml")
 
 
@@ -377,7 +365,7 @@ def voicemail():
     if not call.voicemail_order:
         account = db.session.get(CustomerAccount, call.account_id) if call.account_id else None
         report = VoicemailReport(caller=calls.caller_e164(call) or call.from_number,
-                                 recording_url=recording, transcription="",
+                                 recording_url=recording, transcription=call.transcription,
                                  category=category, call_sid=call.call_sid,
                                  account_id=account.id if account else None,
                                  area_id=account.area_id if account else None)
@@ -399,9 +387,14 @@ def voicemail():
 
 @bp.route("/transcription", methods=["POST"])
 def transcription():
+    """Twilio's transcription of a voicemail: kept on the call, and put into the order the
+    recording made (which usually exists by now; if not, the order takes it from the call)."""
     call = db.session.scalar(db.select(Call).where(Call.call_sid == request.form.get("CallSid")))
     if call is not None and request.form.get("TranscriptionStatus") == "completed":
         call.transcription = request.form.get("TranscriptionText", "")
+        if call.voicemail_order and order_desk() is not None:
+            order_desk().add_transcription(db.session, call.voicemail_order,
+                                           call.transcription, now=utcnow())
     return _done(VoiceResponse())
 
 

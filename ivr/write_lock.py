@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 _thread_locks: dict[str, threading.Lock] = {}
@@ -29,9 +29,10 @@ def _lock_for(path: str) -> tuple[threading.Lock, int]:
 
 
 @contextmanager
-def serialized_writes(target: Session | Connection) -> Iterator[None]:
+def serialized_writes(target: Session | Connection | Engine) -> Iterator[None]:
     """Hold around the request's writes and its commit (keep the section short)."""
-    bind = target.engine if isinstance(target, Connection) else target.get_bind()
+    bind = (target if isinstance(target, Engine) else
+            target.engine if isinstance(target, Connection) else target.get_bind())
     database = bind.url.database if bind.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
         yield

@@ -6,19 +6,13 @@ from flask import Blueprint, request
 
 from hotline.clock import utcnow
 from hotline.errors import ValidationFailed
-from hotline.extensions import csrf, db
-from hotline.telephony.signature import twilio_signed
+from hotline.extensions import db
+from hotline.telephony.signature import twilio_blueprint
+from ivr.call_batch import current_batch
 from ivr.write_lock import serialized_writes
 from webhooks.status import record_call_status, record_sms_status
 
-bp = Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio")
-csrf.exempt(bp)
-
-
-@bp.before_request
-@twilio_signed
-def _signed() -> None:
-    return None
+bp = twilio_blueprint(Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio"))
 
 
 @bp.route("/call-status", methods=["POST"])
@@ -27,6 +21,7 @@ def call_status():
                if not request.form.get(name)}
     if missing:
         raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
+    current_batch().write_pending(request.form["CallSid"])
     # Two statements on a plain connection: no ORM session on this hot path.
     with db.engine.connect() as connection, serialized_writes(connection):
         record_call_status(connection, request.form, now=utcnow())

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from workorders.services.lookup import CallerStatus, open_from_voicemail, status_for_caller
+from workorders.services.lookup import (CallerStatus, add_voicemail_transcription,
+                                       open_from_voicemail, status_for_caller)
 
 
 class WorkOrderDesk:
@@ -24,3 +25,8 @@ class WorkOrderDesk:
             call_sid=report.call_sid, account_id=report.account_id, area_id=report.area_id,
             now=now)
         return order.number
+
+    def add_transcription(self, session: Session, number: str, text: str, *,
+                          now: datetime) -> bool:
+        """A voicemail's late transcription into its order's description."""
+        return add_voicemail_transcription(session, number, text, now=now)

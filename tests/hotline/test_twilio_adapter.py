@@ -11,7 +11,6 @@ from sqlalchemy import select
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
-from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
 from hotline.telephony.outbox import MAX_ATTEMPTS, deliver_pending, queue_call, queue_sms
 from hotline.telephony.plugin import telephony

@@ -53,6 +53,7 @@ class FakeDesk:
     orders: dict[str, OrderStatus] = field(default_factory=dict)
     voicemails: list[VoicemailReport] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
+    transcriptions: list[tuple[str, str]] = field(default_factory=list)
 
     def status(self, session, number: str) -> OrderStatus | None:
         self.lookups.append(number)
@@ -61,6 +62,10 @@ class FakeDesk:
     def log_voicemail(self, session, report: VoicemailReport, *, now: datetime) -> str:
         self.voicemails.append(report)
         return f"WO-2026-{len(self.voicemails):05d}"
+
+    def add_transcription(self, session, number: str, text: str, *, now: datetime) -> bool:
+        self.transcriptions.append((number, text))
+        return True
 
 
 @pytest.fixture

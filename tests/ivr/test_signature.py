@@ -1,8 +1,10 @@
 """Every Twilio endpoint refuses requests without a valid signature (403)."""
 
 import pytest
+from twilio.request_validator import RequestValidator
+from werkzeug.datastructures import MultiDict
 
-from hotline.telephony.signature import sign
+from hotline.telephony.signature import expected_signature, sign
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 
 PARAMS = {"CallSid": "CA0001", "From": "+8613912345678", "To": "+861012345"}
@@ -63,3 +65,33 @@ def test_signature_over_the_url_with_its_default_port_is_accepted(client):
     signature = sign(TWILIO_TOKEN, "https://hotline.example.test:443/ivr/voice", PARAMS)
     response = client.post("/ivr/voice", data=PARAMS, headers={"X-Twilio-Signature": signature})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    {},
+    PARAMS,
+    {"Digits": "", "SpeechResult": "水管爆了 +1", "From": "+8613912345678"},
+])
+def test_expected_signature_is_twilios(params):
+    url = PUBLIC_URL + "/ivr/menu?lang=zh&attempt=1"
+    form = MultiDict(params)
+    assert expected_signature(TWILIO_TOKEN, url, form) == RequestValidator(
+        TWILIO_TOKEN).compute_signature(url, params)
+
+
+def test_expected_signature_covers_repeated_parameters():
+    form = MultiDict([("B", "2"), ("A", "z"), ("A", "a"), ("A", "a")])
+    url = PUBLIC_URL + "/webhooks/twilio/call-status"
+    assert expected_signature(TWILIO_TOKEN, url, form) == RequestValidator(
+        TWILIO_TOKEN).compute_signature(url, form)
+
+
+@pytest.mark.parametrize("path", ["/ivr/voice", "/webhooks/twilio/call-status"])
+def test_twilio_endpoints_set_no_cookie_and_refuse_in_json(client, twilio_post, path):
+    refused = client.post(path, data=PARAMS)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "forbidden"
+    assert "Set-Cookie" not in refused.headers
+    accepted = twilio_post(path, {**PARAMS, "CallStatus": "ringing"})
+    assert accepted.status_code in (200, 204)
+    assert "Set-Cookie" not in accepted.headers

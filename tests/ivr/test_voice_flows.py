@@ -200,6 +200,7 @@ def test_leak_report_without_agents_records_a_message_that_becomes_an_order(
     call = _call(session, caller.sid)
     assert (call.outcome, call.voicemail_order, call.transcription) == (
         "voicemail", "WO-2026-00001", "no water since 8")
+    assert desk.transcriptions == [("WO-2026-00001", "no water since 8")]
     sms = session.scalars(select(OutboxMessage)).all()
     assert [(m.to_number, m.channel) for m in sms] == [(CALLER, "sms")]
     assert "WO-2026-00001" in sms[0].body

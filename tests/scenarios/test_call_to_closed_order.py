@@ -7,7 +7,6 @@ follow-up call (R23) and closure. Then the same with an unhappy customer (R12)."
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -171,3 +170,32 @@ def test_unhappy_customer_reopens_to_the_same_crew(app, session, clock, make_cal
         Deadline.subject_type == "work_order", Deadline.subject_id == order.id,
         Deadline.kind == "accept", Deadline.state == "running")).all()
     assert len(running) == 1  # the crew must accept again within 20 minutes (R14)
+
+
+def test_after_hours_voicemail_becomes_a_dispatched_order_with_its_transcription(
+        app, session, clock, make_caller, twilio_post, utility):
+    # No agent is free: the leak report is recorded (R4), the real work-order desk opens
+    # the order for the caller's area, and Twilio's later transcription fills it in.
+    set_availability(session, utility.agent, False, now=clock.now())
+    session.commit()
+    caller = make_caller(CALLER)
+    caller.dial()
+    caller.press("4")
+    step = caller.press("1")
+    assert step["type"] == "record"
+    caller.request(step["action"], RecordingUrl="https://api.twilio.com/rec/RE9",
+                   RecordingDuration="20")
+    session.expire_all()
+    order = session.scalar(select(WorkOrder).where(WorkOrder.call_sid == caller.sid))
+    assert order.channel == "voicemail" and order.department_id == utility.crew.id
+    assert order.description.startswith("(voicemail, no transcription)")
+
+    clock.advance(seconds=40)
+    response = twilio_post("/ivr/transcription", caller.params(
+        TranscriptionStatus="completed", TranscriptionText="解放路12号门口水管爆了"))
+    assert response.status_code == 200
+    session.expire_all()
+    order = session.get(WorkOrder, order.id)
+    assert order.description == "解放路12号门口水管爆了\nhttps://api.twilio.com/rec/RE9"
+    sms = session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()
+    assert any(order.number in m.body for m in sms)

@@ -241,6 +241,28 @@ def test_voicemail_with_unknown_address_is_flagged_for_an_agent(
     assert status.status == "new" and status.department_name_zh is None
 
 
+def test_a_late_transcription_fills_the_voicemail_order_once(session, world, clock):
+    from workorders.models import WorkOrderEvent
+    from workorders.services.lookup import add_voicemail_transcription, open_from_voicemail
+
+    order = open_from_voicemail(session, caller="+8613612345678", recording_url="https://rec/2",
+                                transcription="", category="leak", call_sid="CA12",
+                                account_id=None, area_id=None, now=clock.now())
+    assert order.description == "(voicemail, no transcription)\nhttps://rec/2"
+    assert add_voicemail_transcription(session, order.number, " 楼道水管漏水 ",
+                                       now=clock.now()) is True
+    assert order.description == "楼道水管漏水\nhttps://rec/2"
+    # A replayed callback, an empty text or an unknown order change nothing.
+    assert add_voicemail_transcription(session, order.number, "别的", now=clock.now()) is False
+    assert add_voicemail_transcription(session, order.number, "", now=clock.now()) is False
+    assert add_voicemail_transcription(session, "WO-2099-99999", "x", now=clock.now()) is False
+    session.commit()
+    assert order.description == "楼道水管漏水\nhttps://rec/2"
+    notes = session.scalars(select(WorkOrderEvent).where(
+        WorkOrderEvent.order_id == order.id, WorkOrderEvent.action == "note")).all()
+    assert [n.payload for n in notes] == [{"transcription": True}]
+
+
 def test_voicemail_from_known_account_is_dispatched(session, world, clock):
     from workorders.services.lookup import open_from_voicemail, status_for_caller
 

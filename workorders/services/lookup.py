@@ -14,7 +14,7 @@ from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
-from workorders.services.common import next_customer_due, order_by_number
+from workorders.services.common import next_customer_due, order_by_number, record
 from workorders.services.create import NewOrder, open_work_order
 
 VOICEMAIL_CATEGORIES = ("leak", "no_water")
@@ -45,6 +45,9 @@ def status_for_caller(session: Session, number: str) -> CallerStatus | None:
                         due_at=next_customer_due(session, shown))
 
 
+NO_TRANSCRIPTION = "(voicemail, no transcription)"
+
+
 def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                         transcription: str, category: str, call_sid: str,
                         account_id: int | None, area_id: int | None,
@@ -57,7 +60,7 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
         raise ValidationFailed(_("A voicemail reports a leak or no water."),
                                fields={"category": "leak or no_water"})
     account = session.get(CustomerAccount, account_id) if account_id else None
-    text = (transcription or "").strip() or "(voicemail, no transcription)"
+    text = (transcription or "").strip() or NO_TRANSCRIPTION
     data = NewOrder(category=category, description=f"{text}\n{recording_url}".strip(),
                     contact_phone=try_e164(caller) or "",
                     account_id=account.id if account else None,
@@ -65,3 +68,18 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                     call_sid=call_sid, recording_url=recording_url)
     return open_work_order(session, data, actor=None, channel="voicemail", now=now,
                            allow_incomplete=True)
+
+
+def add_voicemail_transcription(session: Session, number: str, transcription: str, *,
+                                now: datetime) -> bool:
+    """Twilio's transcription usually arrives after the recording's action has made the
+    order: its words take the place of the placeholder in the description, once. Returns
+    whether the order changed."""
+    text = (transcription or "").strip()
+    order = order_by_number(session, number)
+    if order is None or not text or not order.description.startswith(NO_TRANSCRIPTION):
+        return False
+    order.description = text + order.description[len(NO_TRANSCRIPTION):]
+    record(session, order, "note", now=now, payload={"transcription": True},
+           note="voicemail transcription added to the description")
+    return True
