@@ -15,7 +15,7 @@ from hotline import config as config_module
 from hotline import errors, i18n, logging as hotline_logging
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
-from hotline.web.request import HotlineRequest
+from hotline.web.flask_app import HotlineFlask
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 
 # Feature packages in dependency order (core first). Each has `<package>.plugin.init_app`.
@@ -32,8 +32,8 @@ ROLE_LABELS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "HOTLINE_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance")
-    app = Flask("hotline", instance_path=os.path.abspath(instance_path),
-                instance_relative_config=True)
+    app = HotlineFlask("hotline", instance_path=os.path.abspath(instance_path),
+                       instance_relative_config=True)
     app.config.update(config_module.load(app.instance_path, config))
     if app.config["DATABASE_URL"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
@@ -42,10 +42,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     app.session_interface = HotlineSessionInterface()
-    app.request_class = HotlineRequest
     hotline_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
     app.extensions["hotline.clock"] = app.config.get("CLOCK") or SystemClock()
     db.init_app(app)
+    # CSRF is checked in `_request_setup` (Flask-WTF's own check, with its exemptions), not
+    # by Flask-WTF's hook: machine endpoints skip it with the rest of the console's setup.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -59,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.globals["get_locale"] = get_locale
 
-    app.before_request(_fresh_request_state)
+    app.before_request(_request_setup)
     for name in PACKAGES:
         plugin = importlib.import_module(f"{name}.plugin")
         plugin.init_app(app)
@@ -71,13 +73,21 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 REQUEST_CACHE_KEYS = ("csrf_token", "_login_user")
 
 
-def _fresh_request_state() -> None:
-    # `g` lives on the app context, which an outer context (a CLI command, a test) can share
-    # across requests: start each request without the previous one's token, user or locale.
+def _request_setup() -> None:
+    """Machine endpoints (Twilio's, signed and sessionless: hotline.web.sessions) need none
+    of this. Console requests: `g` lives on the app context, which an outer context (a CLI
+    command, a test) can share across requests, so each request starts without the previous
+    one's token, user or locale; then the CSRF check, after the locale so that its error
+    page is in the user's language."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if req.path.startswith(sessionless_prefixes(app)):
+        return
     for key in REQUEST_CACHE_KEYS:
         g.pop(key, None)
-    if not request.path.startswith(sessionless_prefixes(current_app)):
-        refresh()  # machine endpoints render nothing in the request's locale
+    refresh()
+    if app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect(apply_exemptions=True)
 
 
 def wire(app: Flask) -> None:

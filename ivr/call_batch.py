@@ -24,13 +24,14 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, case, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from hotline.db import DriverStatement
+from hotline.db import DriverStatement, HeldConnections
 from hotline.extensions import db
 from ivr.models import Call
 from ivr.write_lock import serialized_writes
@@ -43,6 +44,7 @@ _COLUMNS = tuple(c for c in _CALLS.c if c.name != "id")
 # release of the GIL) per chunk instead of one per row, with few distinct statements.
 CHUNK_SIZES = (32, 8, 2, 1)
 MAX_BACKOFF_SECONDS = 30.0
+WRITER_CACHE_KIB = 32 * 1024
 _MERGES: dict[tuple[str, int], DriverStatement] = {}
 
 
@@ -79,8 +81,18 @@ def chunks(rows: list[dict]):
             start += size
 
 
+@lru_cache(maxsize=None)
+def _parameter_names(size: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """For each row of a chunk, its (parameter, column) names."""
+    return tuple(tuple((f"r{i}_{c.name}", c.name) for c in _COLUMNS) for i in range(size))
+
+
 def chunk_params(rows: list[dict]) -> dict:
-    return {f"r{i}_{c.name}": row.get(c.name) for i, row in enumerate(rows) for c in _COLUMNS}
+    params = {}
+    for names, row in zip(_parameter_names(len(rows)), rows):
+        for parameter, column in names:
+            params[parameter] = row.get(column)
+    return params
 
 
 class CallBatch:
@@ -98,11 +110,15 @@ class CallBatch:
         self._pid = 0
         self._closed = False
         self._failures = 0
+        # Writes are serialised (`_writing`), so one connection serves them, with a page
+        # cache big enough to keep the calls table's index pages between batches.
+        self._connections = HeldConnections(f"cache_size=-{WRITER_CACHE_KIB}")
 
     def add(self, row: dict) -> None:
         """Queue one call row (see `ivr.calls.new_call_row`); written now if delay is 0."""
         if self.delay <= 0:
-            self._write([row])
+            with self._writing:
+                self._write([row])
             return
         with self._lock:
             self._pending.setdefault(row["call_sid"], row)
@@ -146,7 +162,8 @@ class CallBatch:
 
     def _write(self, rows: list[dict]) -> None:
         engine = self._engine()
-        raw = engine.raw_connection()
+        held = self._connections.get(engine)
+        raw = held if held is not None else engine.raw_connection()
         try:
             with serialized_writes(engine):
                 cursor = raw.cursor()
@@ -156,10 +173,14 @@ class CallBatch:
                 cursor.close()
                 raw.commit()
         except Exception:
-            raw.rollback()
+            if held is not None:
+                self._connections.discard(engine)
+            else:
+                raw.rollback()
             raise
         finally:
-            raw.close()
+            if held is None:
+                raw.close()
 
     def _ensure_thread(self) -> None:
         # Started on first use in each process: gunicorn may fork after the app is built.

@@ -7,11 +7,11 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 from sqlalchemy import bindparam, select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline.clock import utcnow
+from hotline.clock import app_clock, utcnow
 from hotline.db import DriverStatement
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone
 from hotline.directory.phones import try_e164
@@ -91,15 +91,15 @@ def caller_account(caller: str) -> tuple[int, int] | None:
     return _CALLER_ACCOUNT.first(db.engine, e164=e164)
 
 
-def _cached(key: tuple, build):
+def _cached(app: Flask, key: tuple, build):
     """The voice URL's answer depends only on the language and the caller's area: it is
     kept per process for IVR_OUTAGE_CACHE_SECONDS (a new outage notice is heard a few
     seconds later; the outage queries and the TwiML rendering are saved on nearly every
     call)."""
-    ttl = current_app.config["IVR_OUTAGE_CACHE_SECONDS"]
+    ttl = app.config["IVR_OUTAGE_CACHE_SECONDS"]
     if ttl <= 0:
         return build()
-    cache = current_app.extensions.setdefault("ivr.greeting_cache", {})
+    cache = app.extensions.setdefault("ivr.greeting_cache", {})
     hit = cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
@@ -142,16 +142,20 @@ def _to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
 @bp.route("/voice", methods=["POST"])
 def voice():
     """The number's voice URL: greeting, the caller's outages first (R26), then the menu.
-    The call's record is queued for this process's next batch of inserts (ivr.call_batch)."""
-    language = _language()
-    form = request.form
-    # No ORM session: this is the hottest endpoint.
-    account_id, area_id = caller_account(form.get("From", "")) or (None, None)
-    body = _cached(("greeting", language, area_id), lambda: str(_greeting(language, area_id)))
-    current_batch().add(calls.new_call_row(
-        form.get("CallSid", ""), from_number=form.get("From", ""), to_number=form.get("To", ""),
+    The call's record is queued for this process's next batch of inserts (ivr.call_batch).
+    The hottest endpoint: no ORM session, and the request and app are looked up once."""
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    language = menus.language_or_default(req.args.get("lang"))
+    form = req.form
+    caller = form.get("From", "")
+    account_id, area_id = caller_account(caller) or (None, None)
+    body = _cached(app, ("greeting", language, area_id),
+                   lambda: str(_greeting(language, area_id)))
+    app.extensions["ivr.call_batch"].add(calls.new_call_row(
+        form.get("CallSid", ""), from_number=caller, to_number=form.get("To", ""),
         direction=calls.direction_of(form.get("Direction")), language=language,
-        account_id=account_id, step="voice", now=utcnow()))
+        account_id=account_id, step="voice", now=app_clock(app).now()))
     return Response(body, mimetype="text/xml")
 
 

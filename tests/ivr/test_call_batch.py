@@ -165,3 +165,55 @@ def test_closing_writes_what_is_pending(app, session, clock):
     session.commit()
     assert session.scalar(select(func.count()).select_from(Call)
                           .where(Call.call_sid == "CA-exit")) == 1
+
+
+def test_a_write_that_fails_midway_leaves_nothing_and_the_next_write_succeeds(
+        app, session, clock):
+    """A failure after some chunks went in rolls the whole batch back (one transaction),
+    and the batch's own connection is replaced rather than reused half-way."""
+    with app.app_context():
+        engine = db.engine
+    batch = CallBatch(lambda: engine, delay=600)
+    rows = [_row(f"CA-mid-{i}", clock.now()) for i in range(40)]  # chunks of 32 and 8
+    for row in rows:
+        batch.add(row)
+    bad = dict(rows[-1], started_at="not a time")  # the second chunk fails to bind
+    batch._pending[bad["call_sid"]] = bad
+    with pytest.raises(Exception):
+        batch.write_pending()
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Call)
+                          .where(Call.call_sid.like("CA-mid-%"))) == 0
+    batch._pending[bad["call_sid"]] = rows[-1]
+    assert batch.write_pending() == 40
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Call)
+                          .where(Call.call_sid.like("CA-mid-%"))) == 40
+
+
+def test_rows_written_at_once_from_many_threads_all_arrive(app, session, clock):
+    """With no delay each request writes its own row; the batch's one connection is
+    shared, so the writes take turns."""
+    import threading
+
+    with app.app_context():
+        engine = db.engine
+    batch = CallBatch(lambda: engine, delay=0)
+    errors = []
+
+    def caller(n):
+        try:
+            for i in range(10):
+                batch.add(_row(f"CA-par-{n}-{i}", clock.now()))
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Call)
+                          .where(Call.call_sid.like("CA-par-%"))) == 60
