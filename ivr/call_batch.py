@@ -218,5 +218,5 @@ def install(app: Flask) -> None:
     app.extensions["ivr.call_batch"] = CallBatch(engine, app.config["IVR_CALL_BATCH_SECONDS"])
 
 
-def current_batch() -> CallBatch:
-    return current_app.extensions["ivr.call_batch"]
+def current_batch(app: Flask | None = None) -> CallBatch:
+    return (app or current_app).extensions["ivr.call_batch"]

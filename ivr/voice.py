@@ -7,7 +7,7 @@ import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Request, Response, current_app, request
 from sqlalchemy import bindparam, select
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -37,8 +37,8 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
 
 
-def _language() -> str:
-    return menus.language_or_default(request.args.get("lang"))
+def _language(req: Request = request) -> str:
+    return menus.language_or_default(req.args.get("lang"))
 
 
 def _attempt() -> int:
@@ -146,13 +146,13 @@ def voice():
     The hottest endpoint: no ORM session, and the request and app are looked up once."""
     req = request._get_current_object()  # type: ignore[attr-defined]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    language = menus.language_or_default(req.args.get("lang"))
+    language = _language(req)
     form = req.form
     caller = form.get("From", "")
     account_id, area_id = caller_account(caller) or (None, None)
     body = _cached(app, ("greeting", language, area_id),
                    lambda: str(_greeting(language, area_id)))
-    app.extensions["ivr.call_batch"].add(calls.new_call_row(
+    current_batch(app).add(calls.new_call_row(
         form.get("CallSid", ""), from_number=caller, to_number=form.get("To", ""),
         direction=calls.direction_of(form.get("Direction")), language=language,
         account_id=account_id, step="voice", now=app_clock(app).now()))
