@@ -10,12 +10,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from hotline.app import create_app
 from hotline.clock import FixedClock
 from hotline.extensions import db
 from hotline.migrate import upgrade
+from tests.databases import create_scratch, drop_scratch, server_answers
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Tuesday morning, local time: a working day.
@@ -26,20 +27,11 @@ REQUIRE_PG = os.environ.get("HOTLINE_REQUIRE_POSTGRES") == "1"
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
-def _local_postgres() -> str:
-    """Use the machine's PostgreSQL when it answers, so `make test` covers both databases."""
-    try:
-        engine = create_engine(LOCAL_PG, connect_args={"connect_timeout": 2})
-        with engine.connect():
-            pass
-        engine.dispose()
-        return LOCAL_PG
-    except Exception:
-        return ""
-
-
+# The PostgreSQL server to test against (when it answers, `make test` covers both
+# databases). Tests never use this database itself: each run creates its own beside it.
 PG_URL = os.environ.get("HOTLINE_TEST_POSTGRES_URL") or (
-    "" if os.environ.get("HOTLINE_TEST_POSTGRES_URL") == "" else _local_postgres())
+    "" if os.environ.get("HOTLINE_TEST_POSTGRES_URL") == "" or not server_answers(LOCAL_PG)
+    else LOCAL_PG)
 
 _ran = {"sqlite": 0, "postgresql": 0}
 
@@ -70,14 +62,6 @@ def pytest_sessionfinish(session, exitstatus):
     if REQUIRE_PG and session.testscollected and _ran["postgresql"] == 0 and exitstatus == 0:
         print("\nFAILED: no test ran against PostgreSQL although it is required")
         session.exitstatus = 1
-
-
-def _reset_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 class Schema:
@@ -147,12 +131,17 @@ def sqlite_schema(tmp_path_factory):
 def postgresql_schema(tmp_path_factory):
     if not PG_URL:
         pytest.skip("PostgreSQL tests need HOTLINE_TEST_POSTGRES_URL")
-    _reset_postgres(PG_URL)
-    return Schema(PG_URL, tmp_path_factory)
+    url = create_scratch(PG_URL)
+    try:
+        yield Schema(url, tmp_path_factory)
+    finally:
+        drop_scratch(url)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
+    if request.param == "postgresql" and not PG_URL:
+        pytest.skip("PostgreSQL tests need a server (HOTLINE_TEST_POSTGRES_URL)")
     return request.param
 
 

@@ -13,27 +13,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import PG_URL
+from tests.databases import create_scratch, drop_scratch
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
 HOTLINE = str(Path(sys.executable).parent / "hotline")
-
-
-def _database(url: str, name: str) -> str:
-    """An empty database of its own (created once; later runs only empty its schema)."""
-    base, _, _ = url.rpartition("/")
-    admin = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": name}).scalar()
-        if not exists:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(f"{base}/{name}")
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return f"{base}/{name}"
 
 
 def _wait(predicate, seconds: float, what: str):
@@ -47,7 +30,7 @@ def _wait(predicate, seconds: float, what: str):
 
 
 def test_two_clock_processes(backend, tmp_path):
-    url = _database(PG_URL, "test_sla_clocks")
+    url = create_scratch(PG_URL, "hotline_clocks")
     env = {**os.environ, "DATABASE_URL": url, "HOTLINE_INSTANCE_PATH": str(tmp_path),
            "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5",
            "HOTLINE_CLOCK_LEASE_SECONDS": "3"}
@@ -122,3 +105,4 @@ def test_two_clock_processes(backend, tmp_path):
         with app.app_context():
             db.engine.dispose()
         engine.dispose()
+        drop_scratch(url)
