@@ -1,9 +1,10 @@
-"""The composition root: builds the Flask app and wires every package together."""
+"""The composition root: builds the Flask app, calls each package's `init_app` by name, in
+dependency order, then `wire` states every link between packages."""
 
 from __future__ import annotations
 
-import importlib
 import os
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, request
@@ -11,15 +12,33 @@ from flask_babel import get_locale, refresh
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from hotline import config as config_module
-from hotline import errors, i18n, logging as hotline_logging
+import hotline
+import ivr
+import sla
+import webhooks
+import workorders
+from hotline import api, config as config_module, errors, i18n, logging as hotline_logging
+from hotline import plugin as hotline_plugin
+from hotline import registry as hotline_registry
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
-from hotline.web.flask_app import HotlineFlask
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
+from ivr import plugin as ivr_plugin
+from ivr.ports import IvrPorts
+from ivr.sla_source import IvrCallSource
+from sla import plugin as sla_plugin
+from sla.clusters import describe_clusters
+from sla.ports import SlaPorts
+from webhooks import plugin as webhooks_plugin
+from workorders import plugin as workorders_plugin
+from workorders.desk import WorkOrderDesk
+from workorders.rules.catalog import CATEGORY_CODES
+from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
+from workorders.stats import order_figures
 
-# Feature packages in dependency order (core first). Each has `<package>.plugin.init_app`.
-PACKAGES = ["hotline", "sla", "workorders", "ivr", "webhooks"]
+# Feature packages in dependency order (core first): their translations and migrations.
+PACKAGES = (hotline, sla, workorders, ivr, webhooks)
+PACKAGE_NAMES = tuple(p.__name__ for p in PACKAGES)
 
 ROLE_LABELS = {
     "agent": _l("Agent"),
@@ -32,17 +51,19 @@ ROLE_LABELS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "HOTLINE_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance")
-    app = HotlineFlask("hotline", instance_path=os.path.abspath(instance_path),
-                       instance_relative_config=True)
+    app = Flask("hotline", instance_path=os.path.abspath(instance_path),
+                instance_relative_config=True)
     app.config.update(config_module.load(app.instance_path, config))
     if app.config["DATABASE_URL"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
-    if app.config.get("HOTLINE_PROXY_FIX", True):
+    if app.config["HOTLINE_PROXY_FIX"]:
         # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
+    registry = hotline_registry.init_app(app)
+    registry.packages = {p.__name__: Path(p.__file__).parent for p in PACKAGES}
     app.session_interface = HotlineSessionInterface()
-    hotline_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
+    hotline_logging.configure(app.config["LOG_LEVEL"], PACKAGE_NAMES)
     app.extensions["hotline.clock"] = app.config.get("CLOCK") or SystemClock()
     db.init_app(app)
     # CSRF is checked in `_request_setup` (Flask-WTF's own check, with its exemptions), not
@@ -52,21 +73,35 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
-    i18n.init_app(app, PACKAGES)
+    i18n.init_app(app, list(registry.packages.values()))
     errors.register(app)
-
-    from hotline import api
-
     api.init_app(app)
     app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(role, role)
     app.jinja_env.globals["get_locale"] = get_locale
-
     app.before_request(_request_setup)
-    for name in PACKAGES:
-        plugin = importlib.import_module(f"{name}.plugin")
-        plugin.init_app(app)
+
+    hotline_plugin.init_app(app)
+    sla_plugin.init_app(app)
+    workorders_plugin.init_app(app)
+    ivr_plugin.init_app(app)
+    webhooks_plugin.init_app(app)
     wire(app)
     return app
+
+
+def wire(app: Flask) -> None:
+    """Every link between packages, in one place. `sla` watches work orders and calls
+    through the ports it owns (sla/ports.py); the IVR reaches work orders through its
+    order desk (ivr/ports.py)."""
+    registry = hotline_registry.registry(app)
+    sla_ports = registry.port(SlaPorts)
+    sla_ports.subjects["cluster"] = describe_clusters
+    sla_ports.subjects[SUBJECT_TYPE] = describe_orders
+    sla_ports.clusters = cluster_candidates
+    sla_ports.order_stats = order_figures
+    sla_ports.categories.update(CATEGORY_CODES)
+    sla_ports.calls = IvrCallSource()
+    registry.port(IvrPorts).order_desk = WorkOrderDesk()
 
 
 # What Flask-WTF and Flask-Login cache on `g`. Our own per-request caches live on `request`.
@@ -79,21 +114,10 @@ def _request_setup() -> None:
     command, a test) can share across requests, so each request starts without the previous
     one's token, user or locale; then the CSRF check, after the locale so that its error
     page is in the user's language."""
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if req.path.startswith(sessionless_prefixes(app)):
+    if request.path.startswith(sessionless_prefixes(current_app)):
         return
     for key in REQUEST_CACHE_KEYS:
         g.pop(key, None)
     refresh()
-    if app.config["WTF_CSRF_ENABLED"]:
+    if current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect(apply_exemptions=True)
-
-
-def wire(app: Flask) -> None:
-    """Plug packages into each other where the dependency rule needs a protocol."""
-    for name in PACKAGES:
-        plugin = importlib.import_module(f"{name}.plugin")
-        hook = getattr(plugin, "wire", None)
-        if hook is not None:
-            hook(app)

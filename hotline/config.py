@@ -1,63 +1,114 @@
-"""Configuration from the environment, optionally `instance/hotline.cfg`, then explicit
-overrides passed to `create_app`. Production mode refuses to start with default secrets."""
+"""All configuration, in one place: every setting with its type, default and meaning.
+
+Values come from the defaults below, then `instance/hotline.cfg` (Python syntax, UPPERCASE
+names), then the environment (parsed to the setting's type: a count stays an int), then the
+overrides passed to `create_app`. Production mode refuses to start with default secrets or
+placeholder Twilio credentials. The README's configuration table lists every setting (a test
+checks it)."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ENV_KEYS = (
-    "DATABASE_URL",
-    "SECRET_KEY",
-    "HOTLINE_ENV",
-    "HOTLINE_TIMEZONE",
-    "HOTLINE_LOCALE",
-    "HOTLINE_COUNTRY",
-    "TWILIO_ACCOUNT_SID",
-    "TWILIO_AUTH_TOKEN",
-    "TWILIO_PHONE_NUMBER",
-    "TWILIO_TWIML_APP_SID",
-    "TWILIO_API_KEY_SID",
-    "TWILIO_API_KEY_SECRET",
-    "HOTLINE_PUBLIC_URL",
-    "HOTLINE_TELEPHONY",
-)
-
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_TWILIO_TOKEN = "dev-only-twilio-token"
+DEV_TWILIO_SID = "ACdev0000000000000000000000000000"
+DEV_TWILIO_NUMBER = "+861012345"
+TELEPHONY_MODES = ("outbox", "twilio")
 
 
 class ConfigError(RuntimeError):
-    pass
+    """The app must not start; the message names what to set."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type  # str, int, float or bool
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    # Core
+    Setting("DATABASE_URL", str, None, "database; default SQLite in instance/"),
+    Setting("SECRET_KEY", str, DEV_SECRET_KEY, "signs sessions; required in production"),
+    Setting("HOTLINE_ENV", str, "development", "`production` refuses default secrets"),
+    Setting("HOTLINE_TIMEZONE", str, "Asia/Shanghai", "the utility's local zone"),
+    Setting("HOTLINE_LOCALE", str, "zh_CN", "default console and IVR language"),
+    Setting("HOTLINE_COUNTRY", str, "CN", "statutory calendar country code"),
+    Setting("HOTLINE_PROXY_FIX", bool, True, "trust X-Forwarded-Proto/Host"),
+    Setting("LOG_LEVEL", str, "INFO", "level of the JSON log"),
+    Setting("MAX_CONTENT_LENGTH", int, 1024 * 1024, "largest request body in bytes"),
+    Setting("LOGIN_MAX_FAILURES", int, 5, "failed logins before a delay"),
+    Setting("LOGIN_LOCKOUT_MINUTES", int, 15, "how long the delay lasts"),
+    # Telephony
+    Setting("HOTLINE_TELEPHONY", str, "outbox", "`outbox` (stored) or `twilio` (sent)"),
+    Setting("HOTLINE_PUBLIC_URL", str, "", "the base URL Twilio calls"),
+    Setting("TWILIO_ACCOUNT_SID", str, DEV_TWILIO_SID, "Twilio account"),
+    Setting("TWILIO_AUTH_TOKEN", str, DEV_TWILIO_TOKEN, "Twilio token; signs webhooks"),
+    Setting("TWILIO_PHONE_NUMBER", str, DEV_TWILIO_NUMBER, "the hotline's number"),
+    Setting("TWILIO_TWIML_APP_SID", str, "", "agents' TwiML App (softphone)"),
+    Setting("TWILIO_API_KEY_SID", str, "", "API key for softphone tokens"),
+    Setting("TWILIO_API_KEY_SECRET", str, "", "API key secret for softphone tokens"),
+    # IVR
+    Setting("IVR_CALLBACK_OFFER_SECONDS", int, 30, "queue wait before a callback is offered"),
+    Setting("IVR_CALLBACK_DUE_MINUTES", int, 30, "when a callback request falls due"),
+    Setting("IVR_OUTAGE_CACHE_SECONDS", float, 5.0, "greeting cache per process (0: none)"),
+    Setting("IVR_SAY_LANGUAGE_ZH", str, "cmn-CN", "TwiML `<Say>` language, Mandarin"),
+    Setting("IVR_VOICE_ZH", str, "Polly.Zhiyu", "TwiML `<Say>` voice, Mandarin"),
+    Setting("IVR_SAY_LANGUAGE_EN", str, "en-US", "TwiML `<Say>` language, English"),
+    Setting("IVR_VOICE_EN", str, "Polly.Joanna", "TwiML `<Say>` voice, English"),
+    # SLA and the clock
+    Setting("HOTLINE_ANSWER_SECONDS", int, 12, "R1 answer target"),
+    Setting("HOTLINE_SHORT_ABANDON_SECONDS", int, 5, "R2: shorter abandons not offered"),
+    Setting("HOTLINE_SERVICE_LEVEL_TARGET", float, 0.8, "share answered within R1"),
+    Setting("HOTLINE_ANSWER_RATE_TARGET", float, 0.98, "R2 answer rate target"),
+    Setting("HOTLINE_CLUSTER_SIZE", int, 3, "R13: complaints that make a cluster"),
+    Setting("HOTLINE_CLUSTER_WINDOW_MINUTES", int, 120, "R13: cluster window"),
+    Setting("HOTLINE_WALLBOARD_REFRESH_SECONDS", int, 10, "wallboard refresh"),
+    Setting("HOTLINE_CLOCK_TICK_SECONDS", float, 15.0, "clock: how often jobs run"),
+    Setting("HOTLINE_CLOCK_ROLLUP_SECONDS", float, 60.0, "clock: service-level rollups"),
+    Setting("HOTLINE_CLOCK_LEASE_SECONDS", float, 40.0, "clock: lease a standby waits out"),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+# Framework settings fixed by the app (not for operators).
+FIXED = {
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+
+def parse(setting: Setting, raw: str) -> Any:
+    """An environment string as the setting's type; a clear error naming the setting."""
+    try:
+        if setting.type is bool:
+            lowered = raw.strip().lower()
+            if lowered in ("1", "true", "yes", "on"):
+                return True
+            if lowered in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(raw)
+        return setting.type(raw)
+    except ValueError:
+        kind = {int: "a whole number", float: "a number", bool: "true or false"}.get(
+            setting.type, "text")
+        raise ConfigError(f"{setting.name} must be {kind}, not {raw!r}") from None
 
 
 def defaults(instance_path: str) -> dict[str, Any]:
-    sqlite_path = Path(instance_path) / "hotline.sqlite3"
-    return {
-        "HOTLINE_ENV": "development",
-        "DATABASE_URL": f"sqlite:///{sqlite_path}",
-        "SECRET_KEY": DEV_SECRET_KEY,
-        "HOTLINE_TIMEZONE": "Asia/Shanghai",
-        "HOTLINE_LOCALE": "zh_CN",
-        "HOTLINE_COUNTRY": "CN",
-        "HOTLINE_TELEPHONY": "outbox",
-        "HOTLINE_PUBLIC_URL": "",
-        "TWILIO_ACCOUNT_SID": "ACdev0000000000000000000000000000",
-        "TWILIO_AUTH_TOKEN": DEV_TWILIO_TOKEN,
-        "TWILIO_PHONE_NUMBER": "+861012345",
-        "TWILIO_TWIML_APP_SID": "",
-        "TWILIO_API_KEY_SID": "",
-        "TWILIO_API_KEY_SECRET": "",
-        "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCKOUT_MINUTES": 15,
-        "WTF_CSRF_TIME_LIMIT": None,
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
-    }
+    values = {s.name: s.default for s in SETTINGS}
+    values["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'hotline.sqlite3'}"
+    values.update(FIXED)
+    return values
 
 
 def read_instance_file(instance_path: str) -> dict[str, Any]:
@@ -70,22 +121,23 @@ def read_instance_file(instance_path: str) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k.isupper()}
 
 
+def from_environment(environ: os._Environ | dict[str, str]) -> dict[str, Any]:
+    return {s.name: parse(s, environ[s.name]) for s in SETTINGS if environ.get(s.name)}
+
+
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     config = defaults(instance_path)
     config.update(read_instance_file(instance_path))
-    for key in ENV_KEYS:
-        if os.environ.get(key):
-            config[key] = os.environ[key]
+    config.update(from_environment(os.environ))
     config.update(overrides or {})
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
     production = config["HOTLINE_ENV"] == "production"
     config["SESSION_COOKIE_SECURE"] = config.get("SESSION_COOKIE_SECURE", production)
     config["REMEMBER_COOKIE_SECURE"] = config.get("REMEMBER_COOKIE_SECURE", production)
-    if production:
-        check_production(config)
-    elif config["SECRET_KEY"] == DEV_SECRET_KEY and not config.get("TESTING"):
-        # Dev servers get a per-process key rather than a well-known one.
+    check(config)
+    if not production and config["SECRET_KEY"] == DEV_SECRET_KEY and not config.get("TESTING"):
+        # Dev servers get a per-install key rather than a well-known one.
         config["SECRET_KEY"] = _dev_secret(instance_path)
     return config
 
@@ -103,22 +155,30 @@ def _dev_secret(instance_path: str) -> str:
     return key
 
 
-def check_production(config: dict[str, Any]) -> None:
+def check(config: dict[str, Any]) -> None:
+    """Refuse settings the app cannot run with, naming every one to set."""
     problems = []
-    if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
-        problems.append("SECRET_KEY must be set in production")
+    if config["HOTLINE_TELEPHONY"] not in TELEPHONY_MODES:
+        problems.append(f"HOTLINE_TELEPHONY must be one of {', '.join(TELEPHONY_MODES)} "
+                        f"(not {config['HOTLINE_TELEPHONY']!r})")
     if config["HOTLINE_TELEPHONY"] == "twilio":
-        for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_PHONE_NUMBER"):
-            if not config.get(key) or config[key] in (DEV_TWILIO_TOKEN,):
-                problems.append(f"{key} must be set when HOTLINE_TELEPHONY=twilio")
-    if config["TWILIO_AUTH_TOKEN"] == DEV_TWILIO_TOKEN:
-        problems.append("TWILIO_AUTH_TOKEN must be set in production (it signs webhooks)")
-    if not config.get("HOTLINE_PUBLIC_URL"):
-        problems.append("HOTLINE_PUBLIC_URL must be set in production (webhook signatures)")
+        placeholders = {"TWILIO_ACCOUNT_SID": DEV_TWILIO_SID,
+                        "TWILIO_AUTH_TOKEN": DEV_TWILIO_TOKEN,
+                        "TWILIO_PHONE_NUMBER": DEV_TWILIO_NUMBER}
+        for key, placeholder in placeholders.items():
+            if config.get(key) in ("", None, placeholder):
+                problems.append(f"{key} must be set to your Twilio account's value when "
+                                "HOTLINE_TELEPHONY=twilio")
+    if config["HOTLINE_ENV"] == "production":
+        if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
+            problems.append("SECRET_KEY must be set in production")
+        if config["TWILIO_AUTH_TOKEN"] == DEV_TWILIO_TOKEN:
+            problems.append("TWILIO_AUTH_TOKEN must be set in production (it signs webhooks)")
+        if not config.get("HOTLINE_PUBLIC_URL"):
+            problems.append("HOTLINE_PUBLIC_URL must be set in production "
+                            "(webhook signatures)")
     if problems:
-        raise ConfigError("; ".join(problems))
-    if config["HOTLINE_TELEPHONY"] not in ("outbox", "twilio"):
-        raise ConfigError("HOTLINE_TELEPHONY must be 'outbox' or 'twilio'")
+        raise ConfigError("; ".join(dict.fromkeys(problems)))
 
 
 def normalise_database_url(url: str) -> str:

@@ -39,22 +39,15 @@ def select_locale() -> str:
     return current_app.config["HOTLINE_LOCALE"]
 
 
-def translation_directories(packages: list[str]) -> list[str]:
-    import importlib
-
-    dirs = []
-    for name in packages:
-        module = importlib.import_module(name)
-        path = Path(module.__file__).parent / "translations"
-        if path.is_dir():
-            dirs.append(str(path))
-    return dirs
+def translation_directories(package_dirs: list[Path]) -> list[str]:
+    return [str(path / "translations") for path in package_dirs
+            if (path / "translations").is_dir()]
 
 
-def init_app(app: Flask, packages: list[str]) -> None:
+def init_app(app: Flask, package_dirs: list[Path]) -> None:
     from hotline.extensions import babel
 
-    dirs = translation_directories(packages)
+    dirs = translation_directories(package_dirs)
     compile_catalogs(dirs)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(dirs)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["HOTLINE_LOCALE"])

@@ -39,12 +39,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def configure(level: str = "INFO") -> None:
-    root = logging.getLogger("hotline")
-    if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    root.addHandler(handler)
-    root.setLevel(level)
-    root.propagate = False
+def configure(level: str = "INFO", packages: tuple[str, ...] = ("hotline",)) -> None:
+    """Every package's loggers (`hotline.*`, `ivr.*`, ...) write JSON lines with phone
+    numbers masked; the app's own logger is `hotline` too (the Flask app's name)."""
+    for name in packages:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if any(isinstance(h.formatter, JsonFormatter) for h in logger.handlers):
+            continue
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        logger.addHandler(handler)
+        logger.propagate = False

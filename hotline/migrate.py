@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import click
@@ -12,24 +11,21 @@ from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from hotline.registry import registry
+
 HERE = Path(__file__).parent
 
 
-def version_locations(packages: list[str]) -> list[str]:
-    dirs = []
-    for name in packages:
-        path = Path(importlib.import_module(name).__file__).parent / "migrations" / "versions"
-        if path.is_dir():
-            dirs.append(str(path))
-    return dirs
+def version_locations(package_dirs: list[Path]) -> list[str]:
+    return [str(path / "migrations" / "versions") for path in package_dirs
+            if (path / "migrations" / "versions").is_dir()]
 
 
 def alembic_config(app: Flask) -> Config:
-    from hotline.app import PACKAGES
-
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE / "migrations"))
-    cfg.set_main_option("version_locations", " ".join(version_locations(PACKAGES)))
+    cfg.set_main_option("version_locations", " ".join(
+        version_locations(list(registry(app).packages.values()))))
     cfg.set_main_option("path_separator", "space")
     cfg.attributes["flask_app"] = app
     return cfg
@@ -70,9 +66,13 @@ def db_revision(message: str, package: str, rev_id: str, depends_on: str | None,
                 autogenerate: bool) -> None:
     """Write a new migration on a package's branch (developers). The database must be at
     the current heads first (`hotline db upgrade`)."""
-    path = Path(importlib.import_module(package).__file__).parent / "migrations" / "versions"
+    app = current_app._get_current_object()
+    packages = registry(app).packages
+    if package not in packages:
+        raise click.BadParameter(f"one of {', '.join(packages)}", param_hint="--package")
+    path = packages[package] / "migrations" / "versions"
     path.mkdir(parents=True, exist_ok=True)
-    cfg = alembic_config(current_app._get_current_object())
+    cfg = alembic_config(app)
     new_branch = not any(path.glob("*.py"))
     if new_branch:
         command.revision(cfg, message=message, autogenerate=autogenerate, head="base",

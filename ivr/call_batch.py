@@ -215,7 +215,7 @@ def install(app: Flask) -> None:
         with app.app_context():
             return db.engine
 
-    app.extensions["ivr.call_batch"] = CallBatch(engine, app.config["IVR_CALL_BATCH_SECONDS"])
+    app.extensions["ivr.call_batch"] = CallBatch(engine, app.config.get("IVR_CALL_BATCH_SECONDS", 0.25))
 
 
 def current_batch(app: Flask | None = None) -> CallBatch:

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from flask import Flask
 from sqlalchemy.orm import Session
+
+from hotline.registry import registry
 
 # What a caller may hear about an order: status, department, due time; nothing about who
 # complained (R27).
@@ -37,3 +40,14 @@ class OrderDesk(Protocol):
     def add_transcription(self, session: Session, number: str, text: str, *,
                           now: datetime) -> bool:
         """Put a voicemail's transcription, which Twilio sends later, into its order."""
+
+
+@dataclass
+class IvrPorts:
+    """What the composition root plugs into the IVR (`hotline.app.wire`)."""
+
+    order_desk: OrderDesk | None = None
+
+
+def order_desk(app: Flask | None = None) -> OrderDesk | None:
+    return registry(app).port(IvrPorts).order_desk

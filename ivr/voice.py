@@ -23,14 +23,10 @@ from ivr import calls, menus
 from ivr.call_batch import current_batch
 from ivr.menus import Line, _
 from ivr.models import Call
-from ivr.ports import OrderDesk, VoicemailReport
+from ivr.ports import VoicemailReport, order_desk
 from ivr.twiml import gather, say, text, twiml, url
 
 bp = twilio_blueprint(Blueprint("ivr", __name__, url_prefix="/ivr"))
-
-
-def order_desk() -> OrderDesk | None:
-    return current_app.extensions.get("ivr.order_desk")
 
 
 def _zone() -> ZoneInfo:

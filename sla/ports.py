@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy.orm import Session
+
+from hotline.registry import registry
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,7 @@ class SlaPorts:
 
 
 def ports(app: Flask | None = None) -> SlaPorts:
-    app = app or current_app
-    return app.extensions.setdefault("sla.ports", SlaPorts())
+    return registry(app).port(SlaPorts)
 
 
 def register_subject(app: Flask, subject_type: str, describer: SubjectDescriber) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from webhooks import models  # noqa: F401 (tables)
+from webhooks.views import bp
+
 
 def init_app(app: Flask) -> None:
-    from webhooks import models  # noqa: F401
-    from webhooks.views import bp
-
     app.register_blueprint(bp)

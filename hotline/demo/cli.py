@@ -9,9 +9,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from hotline.clock import utcnow
-from hotline.demo import demo_loaders
 from hotline.demo.core import DemoReport, load_core
 from hotline.extensions import db
+from hotline.registry import registry
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -19,7 +19,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 def load_demo(app, session, now) -> DemoReport:
     """Core demo data, then each registered loader in order; the caller commits."""
     report = load_core(session, now, ZoneInfo(app.config["HOTLINE_TIMEZONE"]))
-    for loader in demo_loaders(app):
+    for loader in registry(app).demo_loaders:
         loader.fn(session, now)
         session.flush()
     return report

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from hotline.auth.permissions import require_role
@@ -15,23 +13,10 @@ from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, s
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.outages.queries import active_or_upcoming
+from hotline.registry import registry
 
 bp = Blueprint("customers", __name__, url_prefix="/customers")
 PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class CustomerSection:
-    """A block of the household file added by another package (its calls, its orders):
-    `template` rendered with `ctx = context(account, user)`."""
-
-    template: str
-    context: object  # Callable[[CustomerAccount, User], dict]
-    order: int = 50
-
-
-def add_customer_section(app, section: CustomerSection) -> None:
-    app.extensions.setdefault("hotline.customer_sections", []).append(section)
 
 
 @bp.route("")
@@ -61,8 +46,7 @@ def detail(account_number: str):
     account = account_by_number(db.session, account_number)
     if account is None:
         raise NotFound(f"no customer account {account_number}")
-    sections = sorted(current_app.extensions.get("hotline.customer_sections", []),
-                      key=lambda s: s.order)
+    sections = registry().sections()
     return render_template(
         "customers/detail.html", account=account, phones=phones_for(current_user, account),
         outages=active_or_upcoming(db.session, account.area_id, utcnow()),

@@ -12,7 +12,7 @@ from hotline.auth.models import User
 from hotline.clock import utcnow
 from hotline.extensions import db
 from hotline.outages.queries import current_outages, outage_counts
-from hotline.web.nav import HomePanel, NavItem, add_home_panel, add_nav
+from hotline.registry import HomePanel, NavItem, registry
 
 EVERYONE = ("agent", "staff", "supervisor", "admin")
 CUSTOMER_ROLES = ("agent", "supervisor", "admin")
@@ -50,18 +50,21 @@ def admin_context(user) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    add_nav(app, NavItem("web.home", _l("Home"), EVERYONE, order=0))
-    add_nav(app, NavItem("customers.search", _l("Customers"), CUSTOMER_ROLES, order=20))
-    add_nav(app, NavItem("outages.index", _l("Outages"), EVERYONE, order=30))
-    add_nav(app, NavItem("admin.users", _l("Users"), ("admin",), order=80))
-    add_nav(app, NavItem("admin.departments", _l("Departments"), ("admin",), order=81))
-    add_nav(app, NavItem("admin.areas", _l("Areas"), ("admin",), order=82))
-    add_home_panel(app, HomePanel("panels/customer_search.html", customer_search_context,
-                                  ("agent", "supervisor"), order=10))
-    add_home_panel(app, HomePanel("panels/outages.html", current_outages_context,
-                                  ("agent", "staff"), order=20))
-    add_home_panel(app, HomePanel("panels/department.html", department_context,
-                                  ("staff",), order=10))
-    add_home_panel(app, HomePanel("panels/supervisor.html", supervisor_context,
-                                  ("supervisor",), order=20))
-    add_home_panel(app, HomePanel("panels/admin.html", admin_context, ("admin",), order=10))
+    reg = registry(app)
+    reg.nav += [
+        NavItem("web.home", _l("Home"), EVERYONE, order=0),
+        NavItem("customers.search", _l("Customers"), CUSTOMER_ROLES, order=20),
+        NavItem("outages.index", _l("Outages"), EVERYONE, order=30),
+        NavItem("admin.users", _l("Users"), ("admin",), order=80),
+        NavItem("admin.departments", _l("Departments"), ("admin",), order=81),
+        NavItem("admin.areas", _l("Areas"), ("admin",), order=82),
+    ]
+    reg.home_panels += [
+        HomePanel("panels/customer_search.html", customer_search_context,
+                  ("agent", "supervisor"), order=10),
+        HomePanel("panels/outages.html", current_outages_context, ("agent", "staff"),
+                  order=20),
+        HomePanel("panels/department.html", department_context, ("staff",), order=10),
+        HomePanel("panels/supervisor.html", supervisor_context, ("supervisor",), order=20),
+        HomePanel("panels/admin.html", admin_context, ("admin",), order=10),
+    ]

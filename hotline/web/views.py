@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from hotline.clock import utcnow
@@ -9,7 +9,7 @@ from hotline.extensions import db
 from hotline.i18n import LOCALES
 from hotline.notifications.models import Notification
 from hotline.notifications.services import for_user
-from hotline.web.nav import nav_for, panels_for
+from hotline.registry import registry
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/hotline")
@@ -19,7 +19,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 def _layout_context():
     user = current_user if current_user and current_user.is_authenticated else None
     return {
-        "nav_items": nav_for(current_app, user.role) if user else [],
+        "nav_items": registry().nav_for(user.role) if user else [],
         "unread_notifications": len(for_user(db.session, user, unread_only=True))
         if user else 0,
     }
@@ -28,8 +28,8 @@ def _layout_context():
 @bp.route("/")
 @login_required
 def home():
-    panels = [(p.template, p.context(current_user)) for p in panels_for(current_app,
-                                                                        current_user.role)]
+    panels = [(p.template, p.context(current_user)) for p in registry().panels_for(
+        current_user.role)]
     return render_template("home.html", panels=panels,
                            notifications=for_user(db.session, current_user, limit=10))
 

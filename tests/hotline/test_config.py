@@ -1,3 +1,9 @@
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from hotline import config
@@ -31,3 +37,71 @@ def test_logs_never_carry_full_phone_numbers():
     line = mask_phone("call from +8613912345678 to 010-12345678")
     assert "13912345678" not in line
     assert "+861" in line and "78" in line
+
+
+def test_environment_values_keep_their_type(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOTLINE_CLUSTER_SIZE", "4")
+    monkeypatch.setenv("HOTLINE_CLOCK_TICK_SECONDS", "0.5")
+    monkeypatch.setenv("HOTLINE_PROXY_FIX", "false")
+    loaded = config.load(str(tmp_path))
+    assert loaded["HOTLINE_CLUSTER_SIZE"] == 4 and isinstance(loaded["HOTLINE_CLUSTER_SIZE"], int)
+    assert loaded["HOTLINE_CLOCK_TICK_SECONDS"] == 0.5
+    assert loaded["HOTLINE_PROXY_FIX"] is False
+
+
+def test_a_malformed_environment_value_names_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOTLINE_CLUSTER_SIZE", "three")
+    with pytest.raises(config.ConfigError, match="HOTLINE_CLUSTER_SIZE must be a whole number"):
+        config.load(str(tmp_path))
+
+
+def test_unknown_telephony_mode_is_refused_everywhere(tmp_path):
+    with pytest.raises(config.ConfigError, match="HOTLINE_TELEPHONY must be one of"):
+        config.load(str(tmp_path), {"HOTLINE_TELEPHONY": "twillio"})
+
+
+def test_twilio_mode_refuses_placeholder_credentials(tmp_path):
+    with pytest.raises(config.ConfigError) as refused:
+        config.load(str(tmp_path), {"HOTLINE_TELEPHONY": "twilio"})
+    for key in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_PHONE_NUMBER"):
+        assert key in str(refused.value)
+
+
+def test_a_refusal_to_start_is_one_plain_line(tmp_path):
+    env = {**os.environ, "HOTLINE_ENV": "production", "HOTLINE_INSTANCE_PATH": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([str(Path(sys.executable).parent / "hotline"), "db", "current"],
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SECRET_KEY must be set" in lines[0], result.stderr
+
+
+def test_every_setting_is_in_the_readme():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in config.SETTINGS if f"`{s.name}`" not in readme]
+    assert not missing, f"README's configuration table lacks {missing}"
+
+
+# Keys the framework or the app sets itself, or tests inject (not operator settings).
+INTERNAL = {"TESTING", "CLOCK", "TELEPHONY_ADAPTER", "TWILIO_HTTP_CLIENT", "INSTANCE_PATH",
+            "SQLALCHEMY_DATABASE_URI", "SQLALCHEMY_ENGINE_OPTIONS", "WTF_CSRF_ENABLED",
+            "WTF_CSRF_CHECK_DEFAULT", "BABEL_TRANSLATION_DIRECTORIES", "SESSION_COOKIE_SECURE",
+            "REMEMBER_COOKIE_SECURE", "SERVER_NAME", "API_TITLE", "API_VERSION",
+            "OPENAPI_VERSION", "OPENAPI_URL_PREFIX", "OPENAPI_JSON_PATH",
+            "BABEL_DEFAULT_LOCALE", "BABEL_DEFAULT_TIMEZONE", "API_SPEC_OPTIONS"}
+
+
+def test_every_key_the_code_reads_is_declared_in_one_place():
+    """Configuration lives in hotline/config.py: no package reads an undeclared key."""
+    root = Path(__file__).parents[2]
+    pattern = re.compile(r"config(?:\[|\.get\(|\.setdefault\()\s*\"([A-Z][A-Z0-9_]+)\"")
+    used = {}
+    for package in ("hotline", "ivr", "webhooks", "workorders", "sla"):
+        for path in (root / package).rglob("*.py"):
+            for name in pattern.findall(path.read_text(encoding="utf-8")):
+                used.setdefault(name, str(path.relative_to(root)))
+    undeclared = {k: v for k, v in used.items()
+                  if k not in config.BY_NAME and k not in INTERNAL and k not in config.FIXED}
+    assert not undeclared, f"declare these in hotline/config.py SETTINGS: {undeclared}"

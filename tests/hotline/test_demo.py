@@ -1,14 +1,15 @@
 """`hotline demo load`: a believable utility, idempotent, deterministic, extensible."""
 
+import pytest
 from sqlalchemy import func, select
 
 from hotline.auth.models import User
-from hotline.demo import add_demo_loader
 from hotline.demo.cli import load_demo
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone, Department
 from hotline.directory.phones import try_e164
 from hotline.outages.models import OutageNotice, OutageUpdate
 from hotline.outages.queries import active_or_upcoming
+from hotline.registry import registry
 
 MODELS = (Area, Department, User, CustomerAccount, CustomerPhone, OutageNotice, OutageUpdate)
 
@@ -90,14 +91,18 @@ def _fresh_sample(app, clock):
     raise AssertionError("sample account not generated")
 
 
-def test_registered_loaders_run_in_order_after_the_core(app, session, clock):
+def test_registered_loaders_run_in_order_after_the_core(app, session, clock, monkeypatch):
     seen = []
+    reg = registry(app)
+    monkeypatch.setattr(reg, "demo_loaders", [])  # this test's loaders only, undone after
 
     def first(s, now):
         seen.append(("first", s.scalar(select(func.count()).select_from(CustomerAccount))))
 
-    add_demo_loader(app, "first", first)
-    add_demo_loader(app, "second", lambda s, now: seen.append(("second", now)))
+    reg.add_demo_loader("first", first)
+    reg.add_demo_loader("second", lambda s, now: seen.append(("second", now)))
+    with pytest.raises(ValueError, match="twice"):
+        reg.add_demo_loader("first", first)
     load_demo(app, session, clock.now())
     assert seen[0][0] == "first" and seen[0][1] >= 2000
     assert seen[1] == ("second", clock.now())

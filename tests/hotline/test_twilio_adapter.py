@@ -50,7 +50,7 @@ def fake():
 @pytest.fixture
 def app_config(fake):
     return {"HOTLINE_TELEPHONY": "twilio", "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
-            "TWILIO_PHONE_NUMBER": "+861012345", "TWILIO_HTTP_CLIENT": fake}
+            "TWILIO_PHONE_NUMBER": "+861088886666", "TWILIO_HTTP_CLIENT": fake}
 
 
 def test_app_uses_the_twilio_adapter(app):
@@ -64,7 +64,7 @@ def test_sms_is_sent_after_commit(app, session, clock, fake):
     session.commit()
     method, url, data = fake.requests[0]
     assert method == "POST" and url.endswith("/Messages.json")
-    assert data == {"To": "+8613912345678", "From": "+861012345", "Body": "hello",
+    assert data == {"To": "+8613912345678", "From": "+861088886666", "Body": "hello",
                     "StatusCallback": "https://hotline.example.test/webhooks/twilio/sms-status"}
     message = session.scalar(select(OutboxMessage))
     session.refresh(message)

@@ -11,7 +11,8 @@ import pytest
 
 from hotline.telephony.signature import sign
 from ivr.driver import read
-from ivr.ports import OrderStatus, VoicemailReport
+from hotline.registry import registry
+from ivr.ports import IvrPorts, OrderStatus, VoicemailReport
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 
 # Everything TwiML <Response> may contain for voice (verbs and nouns).
@@ -71,8 +72,10 @@ class FakeDesk:
 @pytest.fixture
 def desk(app):
     fake = FakeDesk()
-    app.extensions["ivr.order_desk"] = fake
-    return fake
+    ports = registry(app).port(IvrPorts)
+    real, ports.order_desk = ports.order_desk, fake
+    yield fake
+    ports.order_desk = real
 
 
 class Caller:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from hotline.telephony.models import OutboxMessage
 from ivr.models import AgentPresence, Call, CallbackRequest
-from tests.conftest import csrf_token_from
+from tests.conftest import TWILIO_MODE, csrf_token_from
 from tests.factories import make_customer, make_user
 from tests.ivr.test_queue_and_agents import _queued
 
@@ -61,7 +61,7 @@ def test_voice_token_for_the_browser_softphone(client, session, login_as, app_co
     assert voice["outgoing"]["application_sid"] == "AP" + "3" * 32
 
 
-@pytest.mark.parametrize("app_config", [{"HOTLINE_TELEPHONY": "twilio"}])
+@pytest.mark.parametrize("app_config", [TWILIO_MODE])
 def test_softphone_loads_the_vendored_voice_sdk_in_twilio_mode(client, session, login_as,
                                                               app_config):
     login_as(make_user(session, role="agent"))

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from ivr.models import Call, CallbackRequest
-from tests.conftest import csrf_token_from
+from tests.conftest import TWILIO_MODE, csrf_token_from
 from tests.factories import make_customer, make_user
 
 CALLER = "+8613912345678"
@@ -94,7 +94,7 @@ def test_bad_input_is_refused(api):
 class TestTwilioMode:
     @pytest.fixture
     def app_config(self):
-        return {"HOTLINE_TELEPHONY": "twilio"}
+        return dict(TWILIO_MODE)
 
     def test_simulator_exists_only_in_outbox_mode(self, client, session, login_as):
         login_as(make_user(session, role="agent"))
