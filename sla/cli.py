@@ -98,6 +98,8 @@ def sla_due(category: str, opened_at: str, area_code: str | None):
         result = planned_due(db.session, ports(), category, opened_at, area_code)
     except DomainError as err:
         fail(err)
+    for warning in result["warnings"]:
+        click.echo(f"warning: {warning}", err=True)
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 

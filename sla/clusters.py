@@ -30,14 +30,26 @@ class ClusterResult:
     joined: list[tuple[int, int]] = field(default_factory=list)  # (cluster id, subject id)
 
 
+def window_start(now: datetime, window: timedelta | None, ctx: SlaContext | None) -> datetime:
+    """R13: complaints "within a working day" by default (window None: since local
+    midnight, so 09:00, 12:00 and 15:30 of one day cluster); a configured window slides."""
+    if window:
+        return now - window
+    if ctx is None:
+        raise ValueError("a day-long cluster window needs the local zone (ctx)")
+    local = now.astimezone(ctx.zone)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def detect_clusters(session: Session, ports: SlaPorts, now: datetime, *, size: int,
-                    window: timedelta, ctx: SlaContext | None = None) -> ClusterResult:
+                    window: timedelta | None, ctx: SlaContext | None = None) -> ClusterResult:
     result = ClusterResult()
     if ports.clusters is None:
         return result
     if size < 2:
         raise ValidationFailed(_("a cluster needs at least 2 subjects"), fields={"size": size})
-    candidates = ports.clusters(session, now - window, now + timedelta(microseconds=1))
+    candidates = ports.clusters(session, window_start(now, window, ctx),
+                                now + timedelta(microseconds=1))
     groups: dict[tuple[str, int], set[int]] = defaultdict(set)
     for c in candidates:
         groups[(c.category, c.area_id)].add(c.subject_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline.directory.services import area_by_code
 from hotline.errors import ValidationFailed
+from sla.calendar_admin import year_status
 from sla.clocks import active_policies, limit_of
 from sla.deadline_math import due_at
 from sla.policies import NO_CLOCK_CATEGORIES, select_policies
@@ -35,7 +36,7 @@ def parse_opened_at(value: str, zone) -> datetime:
 
 
 def planned_due(session: Session, ports: SlaPorts, category: str, opened_at: str,
-                area_code: str | None = None) -> dict[str, str]:
+                area_code: str | None = None) -> dict[str, str | list[str]]:
     ctx = current_context(session)
     known = known_categories(session, ports)
     if category not in known:
@@ -52,7 +53,8 @@ def planned_due(session: Session, ports: SlaPorts, category: str, opened_at: str
     else:
         kinds = [None, *AREA_KINDS]
     policies = active_policies(session)
-    result: dict[str, str] = {}
+    result: dict[str, str | list[str]] = {}
+    last = start
     for area_kind in kinds:
         for starts_on in ("open", "dispatch"):
             for policy in select_policies(policies, category, area_kind, starts_on):
@@ -62,4 +64,18 @@ def planned_due(session: Session, ports: SlaPorts, category: str, opened_at: str
                     f"{policy.kind}@{area_kind}"
                 due = due_at(start, limit_of(policy), ctx.calendar, ctx.zone)
                 result[key] = due.astimezone(ctx.zone).isoformat()
+                last = max(last, due)
+    result["warnings"] = unconfirmed_year_warnings(
+        session, ctx.calendar, start.astimezone(ctx.zone).year, last.astimezone(ctx.zone).year)
     return result
+
+
+def unconfirmed_year_warnings(session: Session, calendar, first: int, last: int) -> list[str]:
+    """Working-day deadlines in a year whose adjusted working days (调休) nobody confirmed
+    may be wrong: say so (the library lists no such days for the year, and no admin
+    confirmed its official notice)."""
+    return [_("the %(year)s calendar is not confirmed: deadlines in %(year)s may change "
+              "when the official holiday notice is entered (hotline calendar confirm)",
+              year=year)
+            for year in range(first, last + 1)
+            if not year_status(session, calendar, year).ok]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -32,7 +33,7 @@ def watch_deadlines(session: Session, app: Flask, now: datetime) -> dict:
 def watch_clusters(session: Session, app: Flask, now: datetime) -> dict:
     result = detect_clusters(
         session, ports(app), now, size=int(app.config["HOTLINE_CLUSTER_SIZE"]),
-        window=timedelta(minutes=float(app.config["HOTLINE_CLUSTER_WINDOW_MINUTES"])),
+        window=timedelta(minutes=app.config["HOTLINE_CLUSTER_WINDOW_MINUTES"]) or None,
         ctx=current_context(session))
     return {"created": len(result.created), "joined": len(result.joined)}
 
@@ -42,7 +43,11 @@ def level_settings(app: Flask) -> service_level.LevelSettings:
         threshold_seconds=float(app.config["HOTLINE_ANSWER_SECONDS"]),
         short_abandon_seconds=float(app.config["HOTLINE_SHORT_ABANDON_SECONDS"]),
         target=float(app.config["HOTLINE_SERVICE_LEVEL_TARGET"]),
-        answer_rate_target=float(app.config["HOTLINE_ANSWER_RATE_TARGET"]))
+        answer_rate_target=float(app.config["HOTLINE_ANSWER_RATE_TARGET"]),
+        other_lines_target=float(app.config["HOTLINE_OTHER_LINES_SERVICE_LEVEL_TARGET"]),
+        other_lines_answer_rate_target=float(
+            app.config["HOTLINE_OTHER_LINES_ANSWER_RATE_TARGET"]),
+        zone=ZoneInfo(app.config["HOTLINE_TIMEZONE"]))
 
 
 def roll_up_service_level(session: Session, app: Flask, now: datetime) -> dict:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -19,14 +20,30 @@ from sla.notices import Notice, notify_many
 from sla.ports import CallFact, CallSource
 
 INTERVAL = timedelta(minutes=15)
+HOTLINE_LINE = "hotline"
+
+
+@dataclass(frozen=True)
+class LineTargets:
+    answer_rate: float
+    service_level: float
 
 
 @dataclass(frozen=True)
 class LevelSettings:
     threshold_seconds: float = 12.0  # R1
     short_abandon_seconds: float = 5.0  # R2: not counted as offered
-    target: float = 0.8  # share answered within the threshold
-    answer_rate_target: float = 0.98  # R2
+    target: float = 0.8  # the hotline's share answered within the threshold
+    answer_rate_target: float = 0.98  # R2, the customer hotline
+    other_lines_target: float = 0.8
+    other_lines_answer_rate_target: float = 0.95  # R2, every other line
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+
+    def targets(self, line: str) -> LineTargets:
+        """R2: each line has its own targets; the customer hotline's are the strictest."""
+        if line == HOTLINE_LINE:
+            return LineTargets(self.answer_rate_target, self.target)
+        return LineTargets(self.other_lines_answer_rate_target, self.other_lines_target)
 
 
 @dataclass
@@ -130,23 +147,70 @@ def rollup_recent(session: Session, source: CallSource | None, now: datetime,
         if start + INTERVAL <= now:
             notices += below_target_notices(rows.values(), settings)
         start += INTERVAL
+    notices += day_below_target_notices(session, now, settings)
     notify_many(session, notices, now)
     return count
 
 
+def _percent(rate: float) -> str:
+    return f"{rate:.1%}" if round(rate * 100) != rate * 100 else f"{rate:.0%}"
+
+
 def below_target_notices(rows: Iterable[ServiceLevelInterval],
                          settings: LevelSettings) -> list[Notice]:
+    """R1/R2: one alert per finished interval and line below its service-level or
+    answer-rate target."""
     notices = []
     for row in rows:
-        level = row.service_level
-        if level is None or level >= settings.target:
-            continue
-        notices.append(Notice(
-            f"service-level:{row.line}:{row.starts_at.isoformat()}", "service_level",
-            _("Service level %(level)s below target %(target)s (interval from %(start)s)",
-              level=f"{level:.0%}", target=f"{settings.target:.0%}",
-              start=row.starts_at.isoformat()),
-            link="/sla/wallboard", severity="warning", role="supervisor"))
+        targets = settings.targets(row.line)
+        start = row.starts_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        level, rate = row.service_level, row.answer_rate
+        if level is not None and level < targets.service_level:
+            notices.append(Notice(
+                f"service-level:{row.line}:{row.starts_at.isoformat()}", "service_level",
+                _("Service level %(level)s below target %(target)s (interval from %(start)s)",
+                  level=_percent(level), target=_percent(targets.service_level),
+                  start=start),
+                link="/sla/wallboard", severity="warning", role="supervisor"))
+        if rate is not None and rate < targets.answer_rate:
+            notices.append(Notice(
+                f"answer-rate:{row.line}:{row.starts_at.isoformat()}", "service_level",
+                _("Answer rate %(rate)s below target %(target)s (interval from %(start)s)",
+                  rate=_percent(rate), target=_percent(targets.answer_rate), start=start),
+                link="/sla/wallboard", severity="warning", role="supervisor"))
+    return notices
+
+
+def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
+
+
+def day_below_target_notices(session: Session, now: datetime,
+                             settings: LevelSettings) -> list[Notice]:
+    """R2: the day that ended last (local) below a line's targets alerts supervisors once."""
+    yesterday = now.astimezone(settings.zone).date() - timedelta(days=1)
+    start, end = local_day_bounds(yesterday, settings.zone)
+    lines = session.scalars(select(ServiceLevelInterval.line).where(
+        ServiceLevelInterval.starts_at >= start, ServiceLevelInterval.starts_at < end)
+        .distinct())
+    notices = []
+    for line in sorted(lines):
+        day = summary(session, start, end, line)
+        targets = settings.targets(line)
+        for kind, rate, target, text in (
+                ("answer-rate-day", day.answer_rate, targets.answer_rate,
+                 _("Answer rate of %(day)s was %(rate)s, below target %(target)s")),
+                ("service-level-day", day.service_level, targets.service_level,
+                 _("Service level of %(day)s was %(rate)s, below target %(target)s"))):
+            if rate is None or rate >= target:
+                continue
+            notices.append(Notice(
+                f"{kind}:{line}:{yesterday.isoformat()}", "service_level",
+                text % {"day": yesterday.isoformat(), "rate": _percent(rate),
+                        "target": _percent(target)},
+                link=f"/sla/report?month={yesterday:%Y-%m}", severity="warning",
+                role="supervisor"))
     return notices
 
 

@@ -92,3 +92,26 @@ def test_sla_due_area_kind_limits(run, session):
 def test_sla_due_errors(run, args, message):
     result = run("sla", "due", *args)
     assert result.exit_code != 0 and message in result.output
+
+
+def test_sla_due_warns_about_an_unconfirmed_year(app, session):
+    """Issue 14 item 16: 2027's adjusted working days are unknown to the library; the
+    deadlines print with a warning on stderr and in the JSON, until an admin confirms."""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["sla", "due", "complaint", "--opened-at",
+                                 "2027-03-03T10:00+08:00"])
+    assert result.exit_code == 0, result.output
+    assert "2027" in result.stderr and "warning" in result.stderr
+    due = json.loads(result.stdout)
+    assert len(due["warnings"]) == 1 and "2027" in due["warnings"][0]
+    session.add(CalendarYear(year=2027, confirmed_at=app.extensions["hotline.clock"].now(),
+                             note="国务院办公厅通知"))
+    session.commit()
+    again = runner.invoke(args=["sla", "due", "complaint", "--opened-at",
+                                "2027-03-03T10:00+08:00"])
+    assert json.loads(again.stdout)["warnings"] == [] and "warning" not in again.stderr
+
+
+def test_sla_due_in_a_known_year_has_no_warning(run):
+    due = json.loads(run("sla", "due", "complaint", "--opened-at", "2026-09-30T17:00").output)
+    assert due["warnings"] == []

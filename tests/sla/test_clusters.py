@@ -83,3 +83,42 @@ def test_closing_meets_the_escalation_clock(app, session, clock, orders):
     for i in (7, 8, 9):
         orders.add(i, area_id=area.id, opened_at=now + timedelta(minutes=1))
     assert len(detect(app, session, now + timedelta(minutes=1)).created) == 1
+
+
+def test_r13_three_complaints_across_one_local_day_form_a_cluster(app, session, clock, orders):
+    """R13: "within a working day": 09:00, 12:00 and 15:30 local form one cluster with the
+    default (day-long) window; the previous evening's complaint does not count."""
+    from datetime import datetime
+
+    from sla.settings import current_context
+    from tests.conftest import SHANGHAI
+
+    area = make_area(session)
+    day = [datetime(2026, 11, 24, h, m, tzinfo=SHANGHAI) for h, m in ((9, 0), (12, 0),
+                                                                       (15, 30))]
+    orders.add(9, area_id=area.id, category="complaint",
+               opened_at=datetime(2026, 11, 23, 22, 0, tzinfo=SHANGHAI))
+    ctx = current_context(session)
+    for i, opened in enumerate(day[:2], 1):
+        orders.add(i, area_id=area.id, category="complaint", opened_at=opened)
+    assert detect_clusters(session, ports(app), day[1], size=3, window=None,
+                           ctx=ctx).created == []
+    orders.add(3, area_id=area.id, category="complaint", opened_at=day[2])
+    result = detect_clusters(session, ports(app), day[2], size=3, window=None, ctx=ctx)
+    assert len(result.created) == 1
+    assert session.get(Cluster, result.created[0]).member_ids == [1, 2, 3]
+    # The old 120-minute sliding window would not have seen them together.
+    assert app.config["HOTLINE_CLUSTER_WINDOW_MINUTES"] == 0
+
+
+def test_clock_job_uses_the_day_long_window(app, session, clock, orders):
+    from sla.jobs import watch_clusters
+
+    area = make_area(session)
+    now = clock.now()
+    for i, hours in ((1, 0.9), (2, 0.5), (3, 0)):  # 09:06, 09:30 and 10:00 local
+        orders.add(i, area_id=area.id, category="no_water",
+                   opened_at=now - timedelta(hours=hours))
+    orders.add(4, area_id=area.id, category="no_water", opened_at=now - timedelta(hours=11))
+    assert watch_clusters(session, app, now) == {"created": 1, "joined": 0}
+    assert session.scalar(select(Cluster)).member_ids == [1, 2, 3]

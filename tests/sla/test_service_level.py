@@ -81,3 +81,47 @@ def test_waiting_longer_than_threshold(app, session, clock, calls):
     waiting = waiting_longer_than(session, calls, t, 12)
     assert [w.call_id for w in waiting] == [1]
     assert waiting_longer_than(session, None, t, 12) is None
+
+
+def test_r2_interval_below_the_answer_rate_target_alerts_supervisors(app, session, clock,
+                                                                      calls):
+    """R2: 98 % for the hotline. 1 answered of 2 offered (an abandon after 20 s) alerts on
+    the answer rate even though the answered call met the 12 s service level."""
+    t = clock.now()
+    settings = LevelSettings(target=0.0)
+    calls.facts += [fact(1, t, answer=3), fact(2, t + timedelta(minutes=1), end=20, outcome="abandoned")]
+    rollup_recent(session, calls, t + timedelta(minutes=20), settings)
+    keys = [a.dedupe_key for a in session.scalars(select(Notification))]
+    assert keys == [f"answer-rate:hotline:{t.isoformat()}"]
+    alert = session.scalar(select(Notification))
+    assert "50%" in alert.title and "98%" in alert.title and "10:00" in alert.title
+
+
+def test_r2_other_lines_have_their_own_targets(app, session, clock, calls):
+    """R2: 95 % for other lines: 19 of 20 answered passes there, fails on the hotline."""
+    t = clock.now()
+    settings = LevelSettings(target=0.0)
+    for line in ("hotline", "repair"):
+        calls.facts += [fact(i, t + timedelta(seconds=i), answer=3, line=line)
+                        for i in range(19)]
+        calls.facts.append(fact(99, t + timedelta(seconds=30), end=40, outcome="abandoned",
+                                line=line))
+    rollup_recent(session, calls, t + timedelta(minutes=20), settings)
+    keys = {a.dedupe_key for a in session.scalars(select(Notification))}
+    assert keys == {f"answer-rate:hotline:{t.isoformat()}"}
+
+
+def test_r2_a_day_below_target_alerts_once(app, session, clock, calls):
+    t = clock.now()  # Tue 24 Nov 10:00 local
+    settings = LevelSettings()
+    calls.facts += [fact(1, t, answer=30), fact(2, t + timedelta(hours=1), answer=3)]
+    rollup_recent(session, calls, t + timedelta(minutes=20), settings)
+    rollup_recent(session, calls, t + timedelta(hours=2), settings)
+    assert not [a for a in session.scalars(select(Notification))
+                if a.dedupe_key.endswith(":2026-11-24")]
+    next_morning = t + timedelta(hours=15)  # Wed 01:00 local
+    rollup_recent(session, calls, next_morning, settings)
+    rollup_recent(session, calls, next_morning + timedelta(minutes=1), settings)
+    day_keys = sorted(a.dedupe_key for a in session.scalars(select(Notification))
+                      if a.dedupe_key.endswith(":2026-11-24"))
+    assert day_keys == ["service-level-day:hotline:2026-11-24"]
