@@ -17,13 +17,15 @@ $(STAMP):
 
 install: $(STAMP)
 
-# Debian's chromium for the browser tests (Playwright drives it; it never downloads one).
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads one),
+# and a CJK font so that screenshots of the Chinese console show characters, not boxes.
+BROWSER_PACKAGES := chromium fonts-wqy-zenhei
 browser:
-	@test -x /usr/bin/chromium || { \
+	@{ test -x /usr/bin/chromium && fc-list 2>/dev/null | grep -qi wqy; } || { \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    (apt-get install -y -q chromium >/dev/null 2>&1 || \
-	     (apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null)); \
-	  else echo "browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+	    (apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q $(BROWSER_PACKAGES) >/dev/null)); \
+	  else echo "browser tests need: sudo apt-get install $(BROWSER_PACKAGES)"; fi; }
 
 run: install
 	$(HOTLINE) db upgrade

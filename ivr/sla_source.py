@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.directory.phones import masked
 from ivr.calls import waiting_calls
 from ivr.models import Call
 from sla.ports import CallFact
@@ -16,7 +17,8 @@ from sla.ports import CallFact
 def _fact(call: Call) -> CallFact:
     return CallFact(call_id=call.id, started_at=call.started_at,
                     entered_queue_at=call.entered_queue_at, answered_at=call.answered_at,
-                    ended_at=call.ended_at, outcome=call.outcome)
+                    ended_at=call.ended_at, outcome=call.outcome,
+                    caller=masked(call.from_number))
 
 
 class IvrCallSource:

@@ -59,6 +59,7 @@ class CallFact:
     ended_at: datetime | None
     outcome: str | None  # self_served | answered | abandoned | callback | voicemail | None
     line: str = "hotline"
+    caller: str = ""  # masked (+86138****5678): shown on the wallboard
 
 
 class CallSource(Protocol):

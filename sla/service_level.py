@@ -255,6 +255,7 @@ class Waiting:
     call_id: int
     line: str
     waited_seconds: float
+    caller: str = ""
 
 
 def waiting_longer_than(session: Session, source: CallSource | None, now: datetime,
@@ -267,7 +268,7 @@ def waiting_longer_than(session: Session, source: CallSource | None, now: dateti
     for fact in source.waiting(session, now):
         waited = (now - (fact.entered_queue_at or fact.started_at)).total_seconds()
         if waited > seconds:
-            found.append(Waiting(fact.call_id, fact.line, waited))
+            found.append(Waiting(fact.call_id, fact.line, waited, fact.caller))
     return sorted(found, key=lambda w: -w.waited_seconds)
 
 

@@ -163,5 +163,6 @@ def test_call_source_for_the_sla_engine(app, make_caller, session, clock, twilio
     assert offered[0].outcome == "answered"
     waiting = source.waiting(session, clock.now())
     assert [f.call_id for f in waiting] == [_call(session, second.sid).id]
+    assert waiting[0].caller == "+86137****0021"  # masked: the wallboard is on the wall
     assert list(source.offered_between(session, clock.now() + timedelta(seconds=1),
                                        clock.now() + timedelta(minutes=1))) == []

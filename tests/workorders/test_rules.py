@@ -146,3 +146,12 @@ def test_seeded_categories_match_the_stable_codes(session):
     from workorders.rules.catalog import CATEGORY_CODES
 
     assert set(session.scalars(select(Category.code))) == set(CATEGORY_CODES)
+
+
+def test_resolved_sms_never_ends_with_two_stops():
+    from workorders.rules import sms
+
+    for result in ("已更换阀门。", "已更换阀门", "Valve replaced.", "已修复！ "):
+        text = sms.resolved("WO-20261124-0001", result)
+        assert "。。" not in text and ".。" not in text and "！。" not in text
+        assert text.endswith("感谢您的支持。")

@@ -10,9 +10,10 @@ def confirmation(number: str) -> str:
 
 
 def resolved(number: str, result: str) -> str:
-    text = result.strip()
+    # The result is the crew's own sentence: its closing stop would double ours ("。。").
+    text = result.strip().rstrip("。.！!；;，, ")
     if len(text) > 120:
-        text = text[:117] + "..."
+        text = text[:117] + "…"
     return f"{SIGNATURE}工单 {number} 已办结：{text}。稍后我们将回访，感谢您的支持。"
 
 
