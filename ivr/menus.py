@@ -201,17 +201,22 @@ def outage_lines(facts: Sequence[OutageFact], now: datetime, zone: tzinfo,
     return lines
 
 
+# Every work-order status (workorders.rules.states.STATUSES) as a caller hears it; a test
+# keeps the two in step, and an unknown status is never spoken as its code.
 ORDER_STATUS_LABELS = {
     "new": _("registered"),
-    "accepted": _("accepted"),
-    "dispatched": _("dispatched to the repair crew"),
+    "dispatched": _("dispatched to the department in charge"),
+    "accepted": _("accepted by the department in charge"),
     "in_progress": _("being handled"),
-    "waiting": _("waiting for material"),
-    "on_hold": _("on hold"),
-    "resolved": _("resolved"),
+    "awaiting_customer": _("waiting for information from you"),
+    "resolved": _("resolved, and we will call you back about it"),
     "closed": _("closed"),
+    "returned": _("being sent to the right department"),
+    "merged": _("merged with an earlier report of the same problem"),
     "cancelled": _("cancelled"),
+    "reopened": _("reopened and being handled again"),
 }
+UNKNOWN_STATUS_LABEL = _("being processed")
 
 
 @dataclass(frozen=True)
@@ -226,9 +231,9 @@ class OrderFact:
 
 def order_lines(fact: OrderFact, zone: tzinfo, language: str) -> list[Line]:
     spaced = " ".join(ch for ch in fact.number if ch.isalnum())
-    label = ORDER_STATUS_LABELS.get(fact.status)
+    label = ORDER_STATUS_LABELS.get(fact.status, UNKNOWN_STATUS_LABEL)
     lines = [Line(_("Work order %(number)s is %(status)s."),
-                  {"number": spaced, "status": Term(label) if label else fact.status})]
+                  {"number": spaced, "status": Term(label)})]
     if fact.department:
         lines.append(Line(_("It is handled by %(department)s."),
                           {"department": fact.department}))

@@ -4,7 +4,10 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from ivr import menus
+from workorders.rules.states import STATUSES
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
@@ -77,3 +80,23 @@ def test_wait_estimate_and_callback_offer_after_the_configured_seconds():
     assert not menus.offer_callback(menus.WaitInfo(1, 0, 29), 30)
     assert menus.offer_callback(menus.WaitInfo(1, 0, 30), 30)
     assert len(menus.wait_lines(menus.WaitInfo(1, 0, 30), 30)) == 2
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_every_order_status_is_spoken_in_words_never_as_its_code(app, status):
+    """Issue 11 item 6: "…1 1reopened。" no more: each status has zh-CN and English words."""
+    from ivr.twiml import translate
+
+    assert status in menus.ORDER_STATUS_LABELS
+    fact = menus.OrderFact("WO-20261124-0011", status, None, None)
+    (line,) = menus.order_lines(fact, ZONE, "zh")
+    with app.app_context():
+        spoken_zh = translate(line, "zh")
+        spoken_en = translate(line, "en")
+    assert not any("a" <= ch.lower() <= "z" for ch in spoken_zh.replace("W O", "")), spoken_zh
+    assert "_" not in spoken_en and menus.ORDER_STATUS_LABELS[status] in spoken_en
+
+
+def test_an_unknown_status_is_not_spoken_as_a_code():
+    (line,) = menus.order_lines(menus.OrderFact("WO-1", "mystery", None, None), ZONE, "en")
+    assert line.params["status"].message == "being processed"

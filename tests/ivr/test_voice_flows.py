@@ -122,7 +122,7 @@ def test_work_order_status_r27(make_caller, desk, session, clock):
     caller.request("/ivr/voice?lang=en")
     caller.press("3")
     caller.press("202600017")
-    assert caller.said("Work order W O 2 0 2 6 0 0 0 1 7 is dispatched to the repair crew.")
+    assert caller.said("Work order W O 2 0 2 6 0 0 0 1 7 is dispatched to the department in charge.")
     assert caller.said("It is handled by Maintenance.")
     assert caller.said("It is due by November 24, 12:00.")
     assert desk.lookups == ["202600017"]
