@@ -9,6 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.conftest import TWILIO_MODE
 from tests.factories import make_customer, make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -82,7 +83,77 @@ def test_caller_presses_0_and_an_agent_answers_with_the_screen_pop(app, session,
     assert "赵六" in popup and "100888" in popup
     link = agent.get_attribute("#new-order-link", "href")
     assert link.startswith("/workorders/new?from=%2B8613912345678&call_sid=CA")
+    # The order form opens beside the live call, never in place of it (issue 11 item 7).
+    assert agent.get_attribute("#new-order-link", "target") == "_blank"
+    agent.wait_for_selector("#call-timer:not([hidden])")
+    assert agent.inner_text("#call-timer").startswith("00:0")
 
     caller.wait_for_selector("#state.bridged")
     caller.click("#hangup")
     caller.wait_for_selector("#state.ended")
+
+
+# A stand-in for the Twilio Voice JS SDK, served instead of the vendored file: it records
+# what the softphone does with the device and lets the test fire the SDK's events.
+FAKE_SDK = """
+window.__devices = [];
+function FakeCall(from) {
+  this.parameters = {From: from}; this.accepted = false; this.rejected = false;
+  this.handlers = {};
+}
+FakeCall.prototype.accept = function () { this.accepted = true; };
+FakeCall.prototype.reject = function () { this.rejected = true; };
+FakeCall.prototype.on = function (name, fn) { this.handlers[name] = fn; };
+function Device(token) {
+  this.tokens = [token]; this.registrations = 0; this.handlers = {};
+  window.__devices.push(this);
+}
+Device.prototype.on = function (name, fn) { this.handlers[name] = fn; };
+Device.prototype.register = function () { this.registrations += 1; return Promise.resolve(); };
+Device.prototype.updateToken = function (token) { this.tokens.push(token); };
+Device.prototype.fire = function (name, arg) { this.handlers[name](arg); };
+Device.prototype.connect = function () {};
+window.Twilio = {Device: Device, FakeCall: FakeCall};
+"""
+
+
+TWILIO_SOFTPHONE = {**TWILIO_MODE, "TWILIO_API_KEY_SID": "SK" + "2" * 32,
+                    "TWILIO_API_KEY_SECRET": "s" * 32, "TWILIO_TWIML_APP_SID": "AP" + "3" * 32}
+
+
+@pytest.mark.parametrize("app_config", [TWILIO_SOFTPHONE])
+def test_softphone_lasts_the_shift_and_asks_before_answering(app, session, live_server,
+                                                             browser):
+    """Issue 11 item 7: the token is renewed before it expires, errors show and the device
+    registers again, and an incoming call waits for the agent's Accept."""
+    make_user(session, role="agent", username="shift-agent")
+    session.commit()
+    page = browser.new_context().new_page()
+    page.route("**/twilio-voice-sdk-*.js",
+               lambda route: route.fulfill(body=FAKE_SDK, content_type="text/javascript"))
+    _login(page, live_server, "shift-agent")
+    page.goto(f"{live_server}/softphone")
+    page.wait_for_function("window.__devices.length === 1")
+    assert page.evaluate("window.__devices[0].registrations") == 1
+
+    page.evaluate("window.__devices[0].fire('tokenWillExpire')")
+    page.wait_for_function("window.__devices[0].tokens.length === 2")
+    assert page.evaluate("window.__devices[0].tokens[1].split('.').length") == 3  # a JWT
+
+    page.evaluate("window.__call = new window.Twilio.FakeCall('+8613912345678');"
+                  "window.__devices[0].fire('incoming', window.__call)")
+    page.wait_for_selector("#incoming-call:not([hidden])")
+    assert "+8613912345678" in page.inner_text("#incoming-call")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__call.accepted") is False  # no auto-accept
+    page.click("#accept-call")
+    assert page.evaluate("window.__call.accepted") is True
+    assert page.is_hidden("#incoming-call")
+    page.wait_for_selector("#call-timer:not([hidden])")
+
+    page.evaluate("window.__devices[0].fire('error', {message: 'ConnectionError (31005)'})")
+    page.wait_for_function("document.getElementById('softphone-status').textContent"
+                           ".includes('31005')")
+    page.evaluate("window.__devices[0].fire('unregistered')")
+    page.wait_for_function("window.__devices[0].registrations === 2", timeout=5000)
+    assert page.evaluate("window.__devices[0].tokens.length") == 3
