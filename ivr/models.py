@@ -26,6 +26,8 @@ class Call(Base):
             "('self_served', 'answered', 'abandoned', 'callback', 'voicemail')", name="outcome"),
         Index("ix_calls_entered_queue_at", "entered_queue_at"),
         Index("ix_calls_from_number_started_at", "from_number", "started_at"),
+        Index("ix_calls_account_id_id", "account_id", "id"),
+        Index("ix_calls_started_at", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

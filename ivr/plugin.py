@@ -6,9 +6,11 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from hotline import api
 from hotline.extensions import db
 from hotline.registry import CustomerSection, NavItem, registry
 from ivr import call_batch, models  # noqa: F401 (tables)
+from ivr.api import bp as api_bp
 from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
 from ivr.simulator import bp as simulator_bp
@@ -21,6 +23,7 @@ def init_app(app: Flask) -> None:
     call_batch.install(app)
     for blueprint in (voice_bp, console_bp, simulator_bp):
         app.register_blueprint(blueprint)
+    api.register_blueprint(api_bp)
     reg = registry(app)
     reg.customer_sections.append(CustomerSection("ivr/_household_calls.html",
                                                  household_calls, order=30))
