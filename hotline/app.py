@@ -24,6 +24,7 @@ from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 from ivr import plugin as ivr_plugin
+from ivr.api import household_calls_api
 from ivr.ports import IvrPorts
 from ivr.sla_source import IvrCallSource
 from sla import plugin as sla_plugin
@@ -32,6 +33,7 @@ from sla.ports import SlaPorts
 from webhooks import plugin as webhooks_plugin
 from workorders import plugin as workorders_plugin
 from workorders.desk import WorkOrderDesk
+from workorders.panels import household_orders_api
 from workorders.rules.catalog import CATEGORY_CODES
 from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
 from workorders.stats import order_figures
@@ -102,6 +104,9 @@ def wire(app: Flask) -> None:
     sla_ports.categories.update(CATEGORY_CODES)
     sla_ports.calls = IvrCallSource()
     registry.port(IvrPorts).order_desk = WorkOrderDesk()
+    # R30: the API's household file lists the household's orders and calls.
+    registry.household_lists["orders"] = household_orders_api
+    registry.household_lists["calls"] = household_calls_api
 
 
 # What Flask-WTF and Flask-Login cache on `g`. Our own per-request caches live on `request`.

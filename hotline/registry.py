@@ -50,6 +50,9 @@ class CustomerSection:
 
 
 DemoLoaderFn = Callable[[Session, datetime], None]
+# R30: what another package lists in the household file of the API, as JSON-ready dicts:
+# fn(session, account, viewer) -> list[dict].
+HouseholdList = Callable[[Session, Any, Any], list[dict]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Registry:
     home_panels: list[HomePanel] = field(default_factory=list)
     customer_sections: list[CustomerSection] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
+    household_lists: dict[str, HouseholdList] = field(default_factory=dict)
     ports: dict[type, object] = field(default_factory=dict)
     # name -> directory of each feature package, in dependency order (translations,
     # migrations); set by the composition root.

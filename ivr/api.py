@@ -3,7 +3,7 @@ customer data (R27: department staff get 403)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from hotline.api import ApiBlueprint
 from hotline.auth.current import current_actor
@@ -16,7 +16,7 @@ from hotline.errors import ValidationFailed
 from hotline.extensions import db
 from ivr.call_queries import CallFilter, list_calls
 from ivr.models import Call
-from ivr.schemas import CallPageSchema, CallQuerySchema
+from ivr.schemas import CallPageSchema, CallQuerySchema, CallSchema
 
 bp = ApiBlueprint("calls_api", __name__, url_prefix="/calls",
                   description="Call records: IVR path, queue and answer times, outcome.")
@@ -76,3 +76,16 @@ def list_calls_api(args):
         select(CustomerAccount.id, CustomerAccount.account_number)
         .where(CustomerAccount.id.in_(ids))).all()) if ids else {}
     return {"items": [call_dict(c, full, accounts) for c in rows], "next": cursor}
+
+
+def household_calls_api(session, account, user) -> list[dict]:
+    """R30, for the API's household file: the latest 50 calls of the account or of its
+    phones."""
+    phones = [p.e164 for p in account.phones]
+    stmt = select(Call).where(Call.account_id == account.id)
+    if phones:
+        stmt = select(Call).where(or_(Call.account_id == account.id,
+                                      Call.from_number.in_(phones)))
+    rows = list(session.scalars(stmt.order_by(Call.id.desc()).limit(50)))
+    accounts = {account.id: account.account_number}
+    return [CallSchema().dump(call_dict(c, sees_full_phones(user), accounts)) for c in rows]

@@ -63,3 +63,14 @@ def household_orders(account, user) -> dict:
     orders = queries.orders_of_account(db.session, account.id, limit=20)
     return {"orders": [dict(order_view(db.session, o, user),
                             category_name=o.category.name(locale)) for o in orders]}
+
+
+def household_orders_api(session, account, user) -> list[dict]:
+    """R30, for the API's household file: the latest 50 orders, no complainant details
+    (the account is the complainant here; R27 is the endpoint's role check)."""
+    return [{"number": o.number, "status": o.status, "category": o.category_code,
+             "priority": o.priority,
+             "department": o.department.code if o.department else None,
+             "opened_at": o.opened_at.isoformat(),
+             "closed_at": o.closed_at.isoformat() if o.closed_at else None}
+            for o in queries.orders_of_account(session, account.id, limit=50)]

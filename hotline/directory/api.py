@@ -7,10 +7,11 @@ from hotline.api import ApiBlueprint
 from hotline.auth.permissions import require_role
 from hotline.auth.current import current_actor
 from hotline.directory.presenters import customer_dict
-from hotline.directory.schemas import CustomerQuerySchema, CustomerSchema
+from hotline.directory.schemas import CustomerFileSchema, CustomerQuerySchema, CustomerSchema
 from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, search_accounts
 from hotline.errors import NotFound
 from hotline.extensions import db
+from hotline.registry import registry
 
 bp = ApiBlueprint("customers_api", __name__, url_prefix="/customers",
                   description="Customer accounts (one household, one file).")
@@ -31,10 +32,14 @@ def list_customers(args, pagination_parameters):
 
 
 @bp.route("/<account_number>")
-@bp.response(200, CustomerSchema)
+@bp.response(200, CustomerFileSchema)
 @require_role(*CUSTOMER_DATA_ROLES)
 def get_customer(account_number: str):
+    """The household file (R30): the account, its orders and its calls."""
     account = account_by_number(db.session, account_number)
     if account is None:
         raise NotFound(f"no customer account {account_number!r}")
-    return customer_dict(current_actor(), account)
+    user = current_actor()
+    lists = registry().household_lists
+    return {**customer_dict(user, account), "orders": [], "calls": [],
+            **{name: fn(db.session, account, user) for name, fn in lists.items()}}

@@ -28,6 +28,16 @@ class CustomerSchema(ma.Schema):
     last_bill_amount = ma.fields.Decimal(as_string=True, allow_none=True)
 
 
+class CustomerFileSchema(CustomerSchema):
+    """The household file (R30): the account with its work orders and calls, newest
+    first (each list holds the latest 50)."""
+
+    orders = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "number, status, category, priority, department, opened_at, closed_at"})
+    calls = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "as in GET /api/v1/calls"})
+
+
 class CustomerQuerySchema(ma.Schema):
     phone = ma.fields.String(load_default="",
                              metadata={"description": "any format; matched as E.164"})

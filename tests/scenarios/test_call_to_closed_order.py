@@ -199,3 +199,24 @@ def test_after_hours_voicemail_becomes_a_dispatched_order_with_its_transcription
     assert order.description == "解放路12号门口水管爆了\nhttps://api.twilio.com/rec/RE9"
     sms = session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()
     assert any(order.number in m.body for m in sms)
+
+
+def test_household_file_api_lists_the_orders_and_calls_r30(app, session, clock, make_caller,
+                                                           twilio_post, utility):
+    """R30 (issue 14 item 9): after a real call logged as an order, the API's household file
+    holds both; staff get 403 (R27)."""
+    from tests.factories import make_token
+
+    number, _, caller = _call_in_and_log_order(app, session, clock, make_caller, twilio_post,
+                                               utility)
+    client = app.test_client()
+    agent = {"Authorization": f"Bearer {make_token(session, utility.agent, clock.now())}"}
+    staff = {"Authorization": f"Bearer {make_token(session, utility.fixer, clock.now())}"}
+    session.commit()
+    household = client.get("/api/v1/customers/880001", headers=agent)
+    assert household.status_code == 200, household.json
+    assert [o["number"] for o in household.json["orders"]] == [number]
+    assert household.json["orders"][0]["category"] == "leak"
+    assert [c["call_sid"] for c in household.json["calls"]] == [caller.sid]
+    assert household.json["calls"][0]["answer_seconds"] == 8
+    assert client.get("/api/v1/customers/880001", headers=staff).status_code == 403
