@@ -6,12 +6,13 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 
 from hotline.api import ApiBlueprint
+from hotline.auth import roles
 from hotline.auth.current import current_actor
 from hotline.auth.models import User
 from hotline.auth.permissions import require_role
 from hotline.directory.models import CustomerAccount
 from hotline.directory.phones import masked, try_e164
-from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, sees_full_phones
+from hotline.directory.services import account_by_number, sees_full_phones
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
 from ivr.call_queries import CallFilter, list_calls
@@ -62,7 +63,7 @@ def call_dict(call: Call, full_phones: bool, accounts: dict[int, str]) -> dict:
 
 
 @bp.route("")
-@require_role(*CUSTOMER_DATA_ROLES)
+@require_role(*roles.HOTLINE)
 @bp.arguments(CallQuerySchema, location="query")
 @bp.response(200, CallPageSchema)
 def list_calls_api(args):

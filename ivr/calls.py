@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.db import add_once
 from hotline.directory.phones import try_e164
@@ -22,7 +23,6 @@ STATUS_RANK = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3,
                "completed": 4, "busy": 4, "failed": 4, "no-answer": 4, "canceled": 4}
 TERMINAL_RANK = 4
 PRESENCE_TTL = timedelta(minutes=2)
-AGENT_ROLES = ("agent", "supervisor", "admin")
 
 
 def direction_of(value: str | None) -> str:
@@ -180,7 +180,7 @@ def agent_by_identity(session: Session, identity: str) -> User | None:
     if not username:
         return None
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or user.role not in AGENT_ROLES:
+    if user is None or not user.active or user.role not in roles.HOTLINE:
         return None
     return user
 

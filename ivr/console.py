@@ -11,6 +11,7 @@ from sqlalchemy import select
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
+from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import accounts_by_phone
@@ -24,7 +25,6 @@ from ivr.models import AgentPresence, Call, CallbackRequest
 
 bp = Blueprint("ivr_console", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ivr")
-AGENT_ROLES = calls.AGENT_ROLES
 CALLBACK_RESULTS = ("reached", "no_answer", "cancelled")
 
 
@@ -34,7 +34,7 @@ def _outbox_mode() -> bool:
 
 @bp.route("/softphone")
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def softphone():
     presence = db.session.get(AgentPresence, current_user.id)
     counts = {q: len(calls.waiting_calls(db.session, q))
@@ -46,7 +46,7 @@ def softphone():
 
 @bp.route("/softphone/availability", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def availability():
     value = request.form.get("available")
     if value not in ("0", "1"):
@@ -58,7 +58,7 @@ def availability():
 
 @bp.route("/softphone/token")
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def token():
     """A Twilio Voice access token for the browser softphone; identity = username."""
     config = current_app.config
@@ -76,7 +76,7 @@ def token():
 
 @bp.route("/softphone/current")
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def current():
     """The screen-pop: the caller bridged to this agent and their household file (R30)."""
     calls.touch_presence(db.session, current_user, now=utcnow())
@@ -95,7 +95,7 @@ def current():
 
 @bp.route("/softphone/answer-next", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def answer_next():
     """Outbox mode: what the softphone's call to the TwiML App would do."""
     if not _outbox_mode():
@@ -107,7 +107,7 @@ def answer_next():
 
 @bp.route("/softphone/hangup", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def hangup():
     if not _outbox_mode():
         abort(404)
@@ -122,7 +122,7 @@ def hangup():
 
 @bp.route("/telephony/callbacks")
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def callbacks():
     show = request.args.get("show", "pending")
     stmt = select(CallbackRequest).order_by(CallbackRequest.due_at).limit(200)
@@ -140,7 +140,7 @@ def _agent_target() -> str:
 
 @bp.route("/telephony/callbacks/<int:callback_id>/call", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def call_back(callback_id: int):
     """Click-to-call: ring the agent, whose answered leg then dials the customer."""
     row = db.session.get(CallbackRequest, callback_id)
@@ -162,7 +162,7 @@ def call_back(callback_id: int):
 
 @bp.route("/telephony/callbacks/<int:callback_id>/result", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def callback_result(callback_id: int):
     row = db.session.get(CallbackRequest, callback_id)
     if row is None:
@@ -181,7 +181,7 @@ def callback_result(callback_id: int):
 
 @bp.route("/telephony/calls/<int:call_id>/call", methods=["POST"])
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def follow_up(call_id: int):
     """A follow-up call to the number of an earlier call, through the agent's softphone."""
     call = db.session.get(Call, call_id)
@@ -197,9 +197,9 @@ def follow_up(call_id: int):
 
 @bp.route("/telephony/outbox")
 @login_required
-@require_role(*AGENT_ROLES)
+@require_role(*roles.HOTLINE)
 def outbox():
     rows = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())
                                    .limit(200)))
-    unmasked = current_user.role in ("supervisor", "admin")
+    unmasked = current_user.role in roles.SUPERVISION
     return render_template("ivr/outbox.html", rows=rows, unmasked=unmasked)

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import current_app
 
 from hotline.api import ApiBlueprint
+from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.errors import ValidationFailed
@@ -60,7 +61,7 @@ MAX_INTERVALS = 31 * 24 * 4
 @bp.route("/service-level")
 @bp.arguments(LevelQuery, location="query")
 @bp.response(200, LevelSchema)
-@require_role("supervisor", "admin")
+@require_role(*roles.SUPERVISION)
 def get_service_level(args):
     """Service level (answered within the threshold), answer rate and waits over a period."""
     end = args.get("end") or utcnow()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.models import Area, Department
@@ -26,8 +27,6 @@ from sla.settings import current_context, display_calendar
 from sla.watch import breached_open, warned_open
 
 bp = Blueprint("sla", __name__, url_prefix="/sla", template_folder="templates")
-
-SUPERVISION = ("supervisor", "admin")
 
 
 def _names():
@@ -67,7 +66,7 @@ def dashboard_context() -> dict:
 
 @bp.route("/")
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def dashboard():
     return render_template("sla/dashboard.html", **dashboard_context(),
                            close_form=CloseClusterForm())
@@ -75,7 +74,7 @@ def dashboard():
 
 @bp.route("/wallboard")
 @login_required
-@require_role("agent", *SUPERVISION)
+@require_role(*roles.HOTLINE)
 def wallboard():
     session = db.session
     now = utcnow()
@@ -93,7 +92,7 @@ def wallboard():
 
 @bp.route("/clusters/<int:cluster_id>")
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def cluster(cluster_id: int):
     row = db.session.get(Cluster, cluster_id)
     if row is None:
@@ -109,7 +108,7 @@ def cluster(cluster_id: int):
 
 @bp.route("/clusters/<int:cluster_id>/close", methods=["POST"])
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def cluster_close(cluster_id: int):
     form = CloseClusterForm()
     if not form.validate_on_submit():
@@ -124,7 +123,7 @@ def cluster_close(cluster_id: int):
 
 @bp.route("/policies")
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def policies():
     return render_template("sla/policies.html", policies=policy_admin.list_policies(db.session))
 
@@ -162,7 +161,7 @@ def policy_edit(policy_id: int):
 
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def calendar():
     try:
         year = int(request.args.get("year") or _local_today().year)
@@ -174,7 +173,7 @@ def calendar():
     confirm = ConfirmYearForm(prefix="confirm", year=year)
     status = 200
     if request.method == "POST":
-        if current_user.role != "admin":
+        if current_user.role != roles.ADMIN:
             raise DomainError(_("Only administrators change the calendar."), status=403,
                               code="forbidden")
         action = request.form.get("action")
@@ -204,12 +203,12 @@ def calendar():
         "sla/calendar.html", year=year, entries=cal.entries(year),
         notes=calendar_admin.notes_of(db.session, year),
         status_=calendar_admin.year_status(db.session, cal, year), form=form,
-        confirm=confirm, can_edit=current_user.role == "admin"), status
+        confirm=confirm, can_edit=current_user.role == roles.ADMIN), status
 
 
 @bp.route("/report")
 @login_required
-@require_role(*SUPERVISION)
+@require_role(*roles.SUPERVISION)
 def report():
     ctx = current_context(db.session)
     today = _local_today()

@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_babel import gettext as _
 
 from hotline.api import ApiBlueprint
+from hotline.auth import roles
 from hotline.auth.current import current_actor
 from hotline.clock import utcnow
 from hotline.errors import Forbidden, ValidationFailed
@@ -44,7 +45,7 @@ class Orders(MethodView):
     def post(self, data):
         """Open an order: R4 details, routed and dispatched unless answered on the call."""
         user = current_actor()
-        if user.role not in ("agent", "supervisor", "admin"):
+        if user.role not in roles.HOTLINE:
             raise Forbidden(_("Only the hotline opens work orders."))
         channel = data.pop("channel")
         order = open_work_order(db.session, inputs.new_order_from(db.session, data),
@@ -60,7 +61,7 @@ class Duplicates(MethodView):
     def get(self, args):
         """Open orders of the last 48 h: same category and area, or same account/phone."""
         user = current_actor()
-        if user.role not in ("agent", "supervisor", "admin"):
+        if user.role not in roles.HOTLINE:
             raise Forbidden(_("Only the hotline logs orders."))
         rows = queries.duplicates(
             db.session, category=args.get("category"),

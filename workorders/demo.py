@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Area, CustomerAccount
 from workorders.models import WorkOrder
@@ -39,7 +40,7 @@ def load_demo_orders(session: Session, now: datetime, count: int = 36) -> int:
         return 0
     areas = list(session.scalars(select(Area).order_by(Area.id)))
     agents = list(session.scalars(select(User).where(
-        User.role.in_(("agent", "supervisor")), User.active.is_(True)).order_by(User.id)))
+        User.role.in_(roles.CUSTOMER_CONTACT), User.active.is_(True)).order_by(User.id)))
     if not areas or not agents:
         return 0
     supervisor = next((u for u in agents if u.role == "supervisor"), agents[0])

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
@@ -31,7 +32,6 @@ from workorders.services.create import open_work_order
 from workorders.services.present import event_view, order_view
 
 bp = Blueprint("workorders", __name__, url_prefix="/workorders", template_folder="templates")
-HOTLINE = ("agent", "supervisor", "admin")
 
 
 @bp.app_context_processor
@@ -70,7 +70,7 @@ def _create_form() -> CreateOrderForm:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-@require_role(*HOTLINE)
+@require_role(*roles.HOTLINE)
 def create():
     form = _create_form()
     caller = request.args.get("from", "")
@@ -201,7 +201,7 @@ def _cell(value) -> str:
 
 @bp.route("/follow-ups")
 @login_required
-@require_role(*HOTLINE)
+@require_role(*roles.HOTLINE)
 def follow_ups():
     rows = queries.follow_up_list(db.session, current_user, now=utcnow())
     return render_template("workorders/follow_ups.html",

@@ -8,9 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from hotline.auth.models import ROLES, User
+from hotline.auth.models import User
+from hotline.auth.roles import ROLES
 from hotline.auth.services import create_user, set_password
-from hotline.directory.models import AREA_KINDS, DEPARTMENT_KINDS, Area, Department
+from hotline.directory.models import (AREA_KINDS, DEPARTMENT_KINDS, Area, CustomerAccount,
+                                      Department)
 from hotline.directory.phones import InvalidPhone, to_e164
 from hotline.errors import ValidationFailed
 from hotline.i18n import tr as _
@@ -149,8 +151,6 @@ def save_department(session: Session, dept: Department | None, *, code: str, nam
 
 
 def directory_counts(session: Session) -> dict[str, int]:
-    from hotline.directory.models import CustomerAccount
-
     def count(model, *where):
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 

@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hotline.db import Base, UTCDateTime
 from hotline.directory.models import Department
 
-ROLES = ("agent", "staff", "supervisor", "admin")
-
 
 class User(UserMixin, Base):
     __tablename__ = "users"

@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
+from hotline.auth.current import current_actor
 from hotline.auth.models import User
 from hotline.errors import Forbidden
 
-HOTLINE_ROLES = ("agent", "supervisor", "admin")
-
 
 def sees_all_departments(user: User) -> bool:
-    return user.role in HOTLINE_ROLES
+    return user.role in roles.HOTLINE
 
 
 def visible_department_ids(session: Session, user: User) -> set[int] | None:
@@ -62,8 +62,6 @@ def require_role(*roles: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any):
-            from hotline.auth.current import current_actor
-
             user = current_actor()
             if user is None or user.role not in roles:
                 raise Forbidden("you do not have permission for this")

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from hotline.auth.models import ROLES, ApiToken, User
+from hotline.auth.models import ApiToken, User
+from hotline.auth.roles import ROLES
 from hotline.directory.models import Department
 from hotline.errors import NotFound, ValidationFailed
 

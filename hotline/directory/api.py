@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 from hotline.api import ApiBlueprint
+from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.auth.current import current_actor
 from hotline.directory.presenters import customer_dict
 from hotline.directory.schemas import CustomerFileSchema, CustomerQuerySchema, CustomerSchema
-from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, search_accounts
+from hotline.directory.services import account_by_number, search_accounts
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.registry import registry
@@ -21,7 +22,7 @@ bp = ApiBlueprint("customers_api", __name__, url_prefix="/customers",
 @bp.arguments(CustomerQuerySchema, location="query")
 @bp.response(200, CustomerSchema(many=True))
 @bp.paginate()
-@require_role(*CUSTOMER_DATA_ROLES)
+@require_role(*roles.HOTLINE)
 def list_customers(args, pagination_parameters):
     rows, total = search_accounts(
         db.session, phone=args["phone"], account=args["account"], q=args["q"],
@@ -33,7 +34,7 @@ def list_customers(args, pagination_parameters):
 
 @bp.route("/<account_number>")
 @bp.response(200, CustomerFileSchema)
-@require_role(*CUSTOMER_DATA_ROLES)
+@require_role(*roles.HOTLINE)
 def get_customer(account_number: str):
     """The household file (R30): the account, its orders and its calls."""
     account = account_by_number(db.session, account_number)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.auth import roles
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone, Department
 from hotline.directory.phones import try_e164
 
@@ -49,8 +50,6 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
                     limit: int = 50, offset: int = 0) -> tuple[list[CustomerAccount], int]:
     """Customer search for the console and the API: by phone (any format), account number
     (exact) and name or street (substring). Returns (page, total)."""
-    from sqlalchemy import func, or_
-
     stmt = select(CustomerAccount)
     if phone.strip():
         e164 = try_e164(phone)
@@ -74,7 +73,4 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
 
 def sees_full_phones(user) -> bool:
     """R27: only those who talk to customers (agents, supervisors) need the whole number."""
-    return user.role in ("agent", "supervisor")
-
-
-CUSTOMER_DATA_ROLES = ("agent", "supervisor", "admin")
+    return user.role in roles.CUSTOMER_CONTACT

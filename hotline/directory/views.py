@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.phones import try_e164
 from hotline.directory.presenters import phones_for
-from hotline.directory.services import CUSTOMER_DATA_ROLES, account_by_number, search_accounts
+from hotline.directory.services import account_by_number, search_accounts
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.outages.queries import active_or_upcoming
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 
 @bp.route("")
 @login_required
-@require_role(*CUSTOMER_DATA_ROLES)
+@require_role(*roles.HOTLINE)
 def search():
     phone = request.args.get("phone", "").strip()
     account = request.args.get("account", "").strip()
@@ -41,7 +42,7 @@ def search():
 
 @bp.route("/<account_number>")
 @login_required
-@require_role(*CUSTOMER_DATA_ROLES)
+@require_role(*roles.HOTLINE)
 def detail(account_number: str):
     account = account_by_number(db.session, account_number)
     if account is None:

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Area
 from hotline.errors import Conflict, Forbidden, ValidationFailed
@@ -18,17 +19,13 @@ from hotline.notifications.services import notify
 from hotline.outages.models import OUTAGE_KINDS, OutageNotice, OutageUpdate
 from hotline.outages.rules import can_move, check_lead_time, initial_status
 
-MANAGER_ROLES = ("supervisor", "admin")
-# R26: whoever hears of an emergency repair's progress may pass it on.
-EMERGENCY_NOTE_ROLES = ("agent", "staff", "supervisor", "admin")
-
 
 def can_manage(user: User) -> bool:
-    return user.role in MANAGER_ROLES
+    return user.role in roles.SUPERVISION
 
 
 def can_add_note(user: User, outage: OutageNotice) -> bool:
-    return can_manage(user) or (outage.kind == "emergency" and user.role in EMERGENCY_NOTE_ROLES)
+    return can_manage(user) or (outage.kind == "emergency" and user.role in roles.EVERYONE)
 
 
 def _require_manager(actor: User) -> None:
@@ -51,7 +48,7 @@ def _approver(session: Session, approver_id: int | None, fields: dict) -> User |
     if approver_id is None:
         return None
     user = session.get(User, approver_id)
-    if user is None or not user.active or user.role not in MANAGER_ROLES:
+    if user is None or not user.active or user.role not in roles.SUPERVISION:
         fields["approver_id"] = _("The approver must be an active supervisor or administrator.")
         return None
     return user
@@ -106,7 +103,7 @@ def create_outage(session: Session, actor: User, *, kind: str, area_ids: Sequenc
         fields["cause"] = _("Give the cause (R25: announce cause, time, extent and restoration).")
     areas = _load_areas(session, area_ids, fields)
     approver = _approver(session, approver_id, fields)
-    if urgent and actor.role not in MANAGER_ROLES:
+    if urgent and actor.role not in roles.SUPERVISION:
         fields["urgent"] = _("Only a supervisor may mark an outage urgent.")
     if _check_times(start_at, expected_end_at, fields) and kind in OUTAGE_KINDS:
         _check_r25(kind, start_at, expected_end_at, now, approver, urgent, fields)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.clock import utcnow
 from hotline.directory.services import list_areas
@@ -36,7 +37,7 @@ def _choices(form: OutageForm) -> None:
     form.areas.choices = choices(
         [(a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)])
     managers = db.session.scalars(select(User).where(
-        User.role.in_(services.MANAGER_ROLES), User.active.is_(True)).order_by(User.username))
+        User.role.in_(roles.SUPERVISION), User.active.is_(True)).order_by(User.username))
     form.approver_id.choices = choices([(0, "—")] + [(u.id, u.label) for u in managers])
 
 

@@ -8,14 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hotline.admin.services import directory_counts
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.clock import utcnow
 from hotline.extensions import db
 from hotline.outages.queries import current_outages, outage_counts
 from hotline.registry import HomePanel, NavItem, registry
-
-EVERYONE = ("agent", "staff", "supervisor", "admin")
-CUSTOMER_ROLES = ("agent", "supervisor", "admin")
 
 
 def current_outages_context(user) -> dict:
@@ -52,16 +50,16 @@ def admin_context(user) -> dict:
 def init_app(app: Flask) -> None:
     reg = registry(app)
     reg.nav += [
-        NavItem("web.home", _l("Home"), EVERYONE, order=0),
-        NavItem("customers.search", _l("Customers"), CUSTOMER_ROLES, order=20),
-        NavItem("outages.index", _l("Outages"), EVERYONE, order=30),
+        NavItem("web.home", _l("Home"), roles.EVERYONE, order=0),
+        NavItem("customers.search", _l("Customers"), roles.HOTLINE, order=20),
+        NavItem("outages.index", _l("Outages"), roles.EVERYONE, order=30),
         NavItem("admin.users", _l("Users"), ("admin",), order=80),
         NavItem("admin.departments", _l("Departments"), ("admin",), order=81),
         NavItem("admin.areas", _l("Areas"), ("admin",), order=82),
     ]
     reg.home_panels += [
         HomePanel("panels/customer_search.html", customer_search_context,
-                  ("agent", "supervisor"), order=10),
+                  roles.CUSTOMER_CONTACT, order=10),
         HomePanel("panels/outages.html", current_outages_context, ("agent", "staff"),
                   order=20),
         HomePanel("panels/department.html", department_context, ("staff",), order=10),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from hotline.auth import roles
+
 STATUSES = ("new", "dispatched", "accepted", "in_progress", "awaiting_customer", "resolved",
             "closed", "returned", "merged", "cancelled", "reopened")
 TERMINAL = ("closed", "merged", "cancelled")
@@ -14,9 +16,6 @@ OPEN = tuple(s for s in STATUSES if s not in TERMINAL)
 # Statuses in which the department holds the order (R14 accepted → working).
 WITH_DEPARTMENT = ("accepted", "in_progress", "awaiting_customer")
 WAITING_FOR_DEPARTMENT = ("dispatched", "reopened")
-
-HOTLINE_ROLES = ("agent", "supervisor", "admin")
-SUPERVISOR_ROLES = ("supervisor", "admin")
 
 FOLLOW_UP_OUTCOMES = ("satisfied", "unsatisfied", "unreachable")
 SCORE_FIELDS = ("attitude", "quality", "timeliness", "result_score")
@@ -102,11 +101,11 @@ class Refused(Exception):
 
 def _plays(actor: Actor, order: OrderFacts, part: str) -> bool:
     if part == "hotline":
-        return actor.role in HOTLINE_ROLES
+        return actor.role in roles.HOTLINE
     if part == "supervisor":
-        return actor.role in SUPERVISOR_ROLES
+        return actor.role in roles.SUPERVISION
     if part == "owner":
-        return actor.role in HOTLINE_ROLES and order.owner_id == actor.id
+        return actor.role in roles.HOTLINE and order.owner_id == actor.id
     if part == "department":
         return (actor.role == "staff" and order.department_id is not None
                 and order.department_id in actor.department_ids)

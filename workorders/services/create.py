@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
@@ -112,7 +113,7 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         landmark=data.landmark.strip(), missing_details=",".join(missing),
         description=data.description.strip(), call_sid=data.call_sid.strip(),
         recording_url=data.recording_url.strip(),
-        owner_id=actor.id if actor and actor.role in ("agent", "supervisor", "admin") else None,
+        owner_id=actor.id if actor and actor.role in roles.HOTLINE else None,
         subject_user_id=data.subject_user_id, confidential=bool(data.confidential),
         opened_at=now, updated_at=now, reopen_count=0, follow_up_attempts=0,
         result="", return_reason="", extension_reason="", routed_by="",
