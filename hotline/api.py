@@ -3,14 +3,16 @@ errors as `{"error": {"code", "message", "fields"}}`."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 import marshmallow as ma
 from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 
 from hotline.auth.current import bearer_user
-from hotline.errors import error_body
-from hotline.extensions import csrf
+from hotline.errors import DomainError, error_body, json_error
+from hotline.extensions import csrf, db
 
 API_PREFIX = "/api/v1"
 
@@ -50,6 +52,29 @@ def _require_token():
         return error_body("unauthorized", "a valid bearer token is required"), 401, {
             "WWW-Authenticate": 'Bearer realm="hotline"'}
     return None
+
+
+def transaction(view):
+    """The API's transaction boundary, for every view that writes. Put it right under the
+    route, above `@bp.arguments` and `@bp.response`: the view parses (its schema), calls one
+    service and returns what `@bp.response` serialises; then this commits once. A refusal
+    (a `DomainError`) rolls back everything and answers the JSON error body with its status.
+
+    The response body is complete before the commit, so a write that committed never
+    answers 500 for reading expired objects afterwards. (Console forms: `hotline.web.
+    transactions`.)"""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            response = view(*args, **kwargs)
+        except DomainError as err:
+            db.session.rollback()
+            return json_error(err)
+        db.session.commit()
+        return response
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:

@@ -8,8 +8,9 @@ import threading
 import weakref
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -76,15 +77,26 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:  # pragma: no cov
     cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_in_transaction(connection, name) -> None:
+    """A savepoint must sit inside the request's transaction. Python's sqlite3 opens that
+    transaction only at the first INSERT/UPDATE/DELETE, so a SAVEPOINT issued after mere
+    reads would open one of its own, and releasing it would COMMIT everything at once,
+    before the boundary decides (and a later rollback would undo nothing). Open the
+    transaction first; IMMEDIATE takes the write lock now (waiting on busy_timeout), since
+    a savepoint is there to write, so no other writer can slip in between our reads and
+    our first write."""
+    raw = connection.connection.dbapi_connection
+    if type(raw).__module__.startswith("sqlite3") and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
 def add_once(session, obj, model, **unique_by):
     """Add `obj` unless a row of `model` with the same unique values exists; return the row.
 
     Safe under concurrency: the unique constraint decides, inside a savepoint, so two
     processes racing to send the same notice store it exactly once.
     """
-    from sqlalchemy import select
-    from sqlalchemy.exc import IntegrityError
-
     stmt = select(model).filter_by(**unique_by)
     existing = session.scalar(stmt)
     if existing is not None:

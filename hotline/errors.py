@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from hotline.extensions import db
 from hotline.web.sessions import sessionless_prefixes
 
 
@@ -57,6 +58,11 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None,
     return body
 
 
+def json_error(err: DomainError):
+    """A refusal as the API answers it: the JSON error body and the refusal's status."""
+    return jsonify(error_body(err.code, err.message, err.fields, err.details)), err.status
+
+
 def wants_json() -> bool:
     # Machine endpoints (the API, Twilio's webhooks, which have no session for a page).
     return request.path.startswith(("/api/", *sessionless_prefixes(current_app))) or (
@@ -67,11 +73,9 @@ def wants_json() -> bool:
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):
-        from hotline.extensions import db
-
         db.session.rollback()
         if wants_json():
-            return jsonify(error_body(err.code, err.message, err.fields, err.details)), err.status
+            return json_error(err)
         return render_template("errors/error.html", status=err.status,
                                message=err.message), err.status
 
@@ -92,8 +96,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
-        from hotline.extensions import db
-
         if isinstance(err, HTTPException):
             return _http(err)
         app.logger.exception("unhandled error")

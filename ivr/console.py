@@ -3,8 +3,8 @@ callback requests, the outbox, click-to-call."""
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, abort, current_app, jsonify, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,14 +18,16 @@ from hotline.directory.services import accounts_by_phone
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
-from hotline.telephony.outbox import queue_call
 from hotline.telephony.signature import public_base
+from hotline.web.transactions import act, committed
+from ivr import callbacks as callback_service
 from ivr import calls, menus
-from ivr.models import AgentPresence, Call, CallbackRequest
+from ivr.models import AgentPresence, CallbackRequest
+from ivr.simulator import answer_next as drive_answer
+from ivr.simulator import hang_up_agent_call
 
 bp = Blueprint("ivr_console", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ivr")
-CALLBACK_RESULTS = ("reached", "no_answer", "cancelled")
 
 
 def _outbox_mode() -> bool:
@@ -51,9 +53,9 @@ def availability():
     value = request.form.get("available")
     if value not in ("0", "1"):
         raise ValidationFailed(_("Choose available or away."), fields={"available": value})
-    calls.set_availability(db.session, current_user, value == "1", now=utcnow())
-    db.session.commit()
-    return redirect(url_for("ivr_console.softphone"))
+    return act(lambda: calls.set_availability(db.session, current_user, value == "1",
+                                              now=utcnow()),
+               next_url=lambda _presence: url_for("ivr_console.softphone"))
 
 
 @bp.route("/softphone/token")
@@ -80,17 +82,16 @@ def token():
 def current():
     """The screen-pop: the caller bridged to this agent and their household file (R30)."""
     calls.touch_presence(db.session, current_user, now=utcnow())
-    db.session.commit()
     call = calls.current_call_of(db.session, current_user)
     counts = {q: len(calls.waiting_calls(db.session, q))
               for q in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE)}
     if call is None:
-        return render_template("ivr/_screenpop.html", call=None, counts=counts)
+        return committed(render_template("ivr/_screenpop.html", call=None, counts=counts))
     e164 = calls.caller_e164(call)
     accounts = accounts_by_phone(db.session, call.from_number) if e164 else []
     recent = calls.recent_calls_from(db.session, call.from_number)
-    return render_template("ivr/_screenpop.html", call=call, accounts=accounts, recent=recent,
-                           e164=e164, counts=counts)
+    return committed(render_template("ivr/_screenpop.html", call=call, accounts=accounts,
+                                     recent=recent, e164=e164, counts=counts))
 
 
 @bp.route("/softphone/answer-next", methods=["POST"])
@@ -100,8 +101,6 @@ def answer_next():
     """Outbox mode: what the softphone's call to the TwiML App would do."""
     if not _outbox_mode():
         abort(404)
-    from ivr.simulator import answer_next as drive_answer
-
     return jsonify(drive_answer(current_user.username))
 
 
@@ -111,8 +110,6 @@ def answer_next():
 def hangup():
     if not _outbox_mode():
         abort(404)
-    from ivr.simulator import hang_up_agent_call
-
     call = calls.current_call_of(db.session, current_user)
     if call is None:
         raise NotFound(_("You are not on a call."))
@@ -130,12 +127,7 @@ def callbacks():
         stmt = stmt.where(CallbackRequest.result == "pending")
     rows = list(db.session.scalars(stmt))
     return render_template("ivr/callbacks.html", rows=rows, show=show,
-                           results=CALLBACK_RESULTS, now=utcnow())
-
-
-def _agent_target() -> str:
-    # Twilio rings the agent's browser softphone first (`client:<username>`), or their phone.
-    return f"client:{current_user.username}"
+                           results=callback_service.RESULTS, now=utcnow())
 
 
 @bp.route("/telephony/callbacks/<int:callback_id>/call", methods=["POST"])
@@ -143,40 +135,19 @@ def _agent_target() -> str:
 @require_role(*roles.HOTLINE)
 def call_back(callback_id: int):
     """Click-to-call: ring the agent, whose answered leg then dials the customer."""
-    row = db.session.get(CallbackRequest, callback_id)
-    if row is None:
-        raise NotFound(_("No such callback request."))
-    if row.result != "pending":
-        raise Conflict(_("This callback request is already closed."))
-    now = utcnow()
-    row.attempts += 1
-    row.last_attempt_at = now
-    row.last_attempt_by_id = current_user.id
-    queue_call(db.session, _agent_target(),
-               f"{public_base()}/ivr/outbound/connect?callback={row.id}",
-               f"callback #{row.id}", now=now, subject=("callback_request", row.id))
-    db.session.commit()
-    flash(_("Calling your softphone; answer it to be connected to the customer."), "success")
-    return redirect(url_for("ivr_console.callbacks"))
+    return act(lambda: callback_service.ring_for_callback(
+        db.session, callback_id, current_user, now=utcnow(), public_base=public_base()),
+        saved_message=_("Calling your softphone; answer it to be connected to the customer."),
+        next_url=lambda _row: url_for("ivr_console.callbacks"))
 
 
 @bp.route("/telephony/callbacks/<int:callback_id>/result", methods=["POST"])
 @login_required
 @require_role(*roles.HOTLINE)
 def callback_result(callback_id: int):
-    row = db.session.get(CallbackRequest, callback_id)
-    if row is None:
-        raise NotFound(_("No such callback request."))
-    result = request.form.get("result")
-    if result not in CALLBACK_RESULTS:
-        raise ValidationFailed(_("Choose a result."), fields={"result": result})
-    if result == "no_answer":
-        row.attempts = max(row.attempts, 1)
-    else:
-        row.result = result
-    row.note = (request.form.get("note") or row.note)[:1000]
-    db.session.commit()
-    return redirect(url_for("ivr_console.callbacks"))
+    return act(lambda: callback_service.record_result(
+        db.session, callback_id, request.form.get("result"), request.form.get("note")),
+        next_url=lambda _row: url_for("ivr_console.callbacks"))
 
 
 @bp.route("/telephony/calls/<int:call_id>/call", methods=["POST"])
@@ -184,15 +155,10 @@ def callback_result(callback_id: int):
 @require_role(*roles.HOTLINE)
 def follow_up(call_id: int):
     """A follow-up call to the number of an earlier call, through the agent's softphone."""
-    call = db.session.get(Call, call_id)
-    if call is None or not calls.caller_e164(call):
-        raise NotFound(_("No such call, or it has no number to call back."))
-    queue_call(db.session, _agent_target(),
-               f"{public_base()}/ivr/outbound/connect?call={call.id}",
-               f"follow-up of call #{call.id}", now=utcnow(), subject=("call", call.id))
-    db.session.commit()
-    flash(_("Calling your softphone; answer it to be connected to the customer."), "success")
-    return redirect(request.referrer or url_for("ivr_console.softphone"))
+    return act(lambda: callback_service.ring_for_follow_up(
+        db.session, call_id, current_user, now=utcnow(), public_base=public_base()),
+        saved_message=_("Calling your softphone; answer it to be connected to the customer."),
+        next_url=lambda _call: request.referrer or url_for("ivr_console.softphone"))
 
 
 @bp.route("/telephony/outbox")

@@ -14,9 +14,10 @@ from hotline.errors import DomainError
 from hotline.extensions import db
 from sla import calendar_admin
 from sla.calendar import ADJUSTED_WORKDAY, HOLIDAY, OVERRIDE_HOLIDAY, OVERRIDE_WORKDAY
+from sla.clock_process import serve
 from sla.due import planned_due
 from sla.ports import ports
-from sla.settings import display_calendar
+from sla.settings import current_context, display_calendar
 
 calendar_cli = AppGroup("calendar", help="Working-day calendar: holidays, 调休, overrides.")
 sla_cli = AppGroup("sla", help="SLA deadlines.")
@@ -95,7 +96,8 @@ def calendar_confirm(year: int, note: str):
 def sla_due(category: str, opened_at: str, area_code: str | None):
     """Print the deadlines a new order of CATEGORY would get, as JSON."""
     try:
-        result = planned_due(db.session, ports(), category, opened_at, area_code)
+        result = planned_due(db.session, ports(), category, opened_at, area_code,
+                             ctx=current_context(db.session))
     except DomainError as err:
         fail(err)
     for warning in result["warnings"]:
@@ -108,6 +110,4 @@ def sla_due(category: str, opened_at: str, area_code: str | None):
 @with_appcontext
 def clock_command(holder: str | None):
     """Run the scheduler (one active clock; others stand by on the database lease)."""
-    from sla.clock_process import serve
-
     serve(current_app._get_current_object(), holder)

@@ -16,7 +16,7 @@ from sla import deadline_math
 from sla.deadline_math import Limit
 from sla.models import Deadline, SlaPolicy
 from sla.policies import select_policies
-from sla.settings import SlaContext, current_context
+from sla.settings import SlaContext
 
 ACTIVE = ("running", "paused")
 Subject = tuple[str, int]
@@ -31,10 +31,8 @@ def active_policies(session: Session) -> list[SlaPolicy]:
 
 
 def planned_deadlines(session: Session, category: str, area_kind: str | None, start: datetime,
-                      *, starts_on: str = "open", ctx: SlaContext | None = None
-                      ) -> dict[str, datetime]:
+                      *, ctx: SlaContext, starts_on: str = "open") -> dict[str, datetime]:
     """The due times a subject of `category` would get if its clocks started at `start`."""
-    ctx = ctx or current_context(session)
     return {
         policy.kind: deadline_math.due_at(start, limit_of(policy), ctx.calendar, ctx.zone)
         for policy in select_policies(active_policies(session), category, area_kind, starts_on)
@@ -42,11 +40,10 @@ def planned_deadlines(session: Session, category: str, area_kind: str | None, st
 
 
 def start_clocks(session: Session, subject: Subject, category: str, area_kind: str | None,
-                 *, starts_on: str, now: datetime, ctx: SlaContext | None = None
-                 ) -> list[Deadline]:
+                 *, starts_on: str, now: datetime, ctx: SlaContext) -> list[Deadline]:
     """Start every clock the policies give for this event (open, dispatch, resolve, cluster).
-    A clock of the same kind still running is cancelled first (a re-dispatch restarts it)."""
-    ctx = ctx or current_context(session)
+    A clock of the same kind still running is cancelled first (a re-dispatch restarts it).
+    `ctx` is the utility's zone and working calendar (R21)."""
     started = []
     for policy in select_policies(active_policies(session), category, area_kind, starts_on):
         started.append(start_clock(session, subject, policy.kind, limit_of(policy), now=now,
@@ -55,9 +52,7 @@ def start_clocks(session: Session, subject: Subject, category: str, area_kind: s
 
 
 def start_clock(session: Session, subject: Subject, kind: str, limit: Limit, *, now: datetime,
-                rule: str = "", warn_ratio: float = 0.8,
-                ctx: SlaContext | None = None) -> Deadline:
-    ctx = ctx or current_context(session)
+                ctx: SlaContext, rule: str = "", warn_ratio: float = 0.8) -> Deadline:
     for old in active_clocks(session, subject, kinds=[kind]):
         old.state = "cancelled"
     due = deadline_math.due_at(now, limit, ctx.calendar, ctx.zone)
@@ -122,10 +117,9 @@ def pause(session: Session, subject: Subject, *, now: datetime) -> list[Deadline
 
 
 def resume(session: Session, subject: Subject, *, now: datetime,
-           ctx: SlaContext | None = None) -> list[Deadline]:
+           ctx: SlaContext) -> list[Deadline]:
     """R22: hour clocks get back the time they had left; day clocks restart from the day after
     the material arrived."""
-    ctx = ctx or current_context(session)
     rows = [r for r in active_clocks(session, subject) if r.state == "paused"]
     for row in rows:
         due = deadline_math.resume_due(row.paused_at, row.due_at, now, limit_of(row),

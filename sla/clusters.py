@@ -30,19 +30,17 @@ class ClusterResult:
     joined: list[tuple[int, int]] = field(default_factory=list)  # (cluster id, subject id)
 
 
-def window_start(now: datetime, window: timedelta | None, ctx: SlaContext | None) -> datetime:
+def window_start(now: datetime, window: timedelta | None, ctx: SlaContext) -> datetime:
     """R13: complaints "within a working day" by default (window None: since local
     midnight, so 09:00, 12:00 and 15:30 of one day cluster); a configured window slides."""
     if window:
         return now - window
-    if ctx is None:
-        raise ValueError("a day-long cluster window needs the local zone (ctx)")
     local = now.astimezone(ctx.zone)
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def detect_clusters(session: Session, ports: SlaPorts, now: datetime, *, size: int,
-                    window: timedelta | None, ctx: SlaContext | None = None) -> ClusterResult:
+                    window: timedelta | None, ctx: SlaContext) -> ClusterResult:
     result = ClusterResult()
     if ports.clusters is None:
         return result
@@ -78,7 +76,7 @@ def detect_clusters(session: Session, ports: SlaPorts, now: datetime, *, size: i
 
 
 def _open_cluster(session: Session, category: str, area_id: int, now: datetime,
-                  ctx: SlaContext | None, result: ClusterResult) -> Cluster:
+                  ctx: SlaContext, result: ClusterResult) -> Cluster:
     cluster, created = add_once(
         session, Cluster(category=category, area_id=area_id, subject_type="work_order",
                          status="open", opened_at=now, note=""),

@@ -15,7 +15,7 @@ from sla.clocks import active_policies, limit_of
 from sla.deadline_math import due_at
 from sla.policies import NO_CLOCK_CATEGORIES, select_policies
 from sla.ports import SlaPorts
-from sla.settings import current_context
+from sla.settings import SlaContext
 
 AREA_KINDS = ("urban", "suburban")
 
@@ -36,8 +36,7 @@ def parse_opened_at(value: str, zone) -> datetime:
 
 
 def planned_due(session: Session, ports: SlaPorts, category: str, opened_at: str,
-                area_code: str | None = None) -> dict[str, str | list[str]]:
-    ctx = current_context(session)
+                area_code: str | None = None, *, ctx: SlaContext) -> dict[str, str | list[str]]:
     known = known_categories(session, ports)
     if category not in known:
         raise ValidationFailed(_("unknown category %(category)s; known: %(known)s",

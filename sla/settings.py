@@ -25,7 +25,9 @@ def load_context(session: Session, zone_name: str, country: str) -> SlaContext:
 
 
 def current_context(session: Session) -> SlaContext:
-    """The context for this request (cached on the request) or job."""
+    """The context for this request (cached on the request) or job, from the app's
+    configuration. For the boundary only (handlers, jobs, CLI commands, adapters such as
+    the IVR's order desk): services take the context as an argument."""
     cached = getattr(request, "sla_context", None) if has_request_context() else None
     if cached is not None:
         return cached

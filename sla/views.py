@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -14,13 +14,14 @@ from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.models import Area, Department
-from hotline.errors import DomainError, NotFound, ValidationFailed
+from hotline.errors import Forbidden, NotFound, ValidationFailed
 from hotline.extensions import db
+from hotline.web.transactions import act, submit
 from sla import calendar_admin, kpis, policy_admin, service_level
 from sla.clusters import close_cluster, open_clusters
 from sla.forms import CalendarDayForm, CloseClusterForm, ConfirmYearForm, PolicyForm
 from sla.jobs import level_settings
-from sla.models import Cluster
+from sla.models import Cluster, SlaPolicy
 from sla.notices import describe
 from sla.ports import ports
 from sla.settings import current_context, display_calendar
@@ -114,11 +115,10 @@ def cluster_close(cluster_id: int):
     if not form.validate_on_submit():
         raise ValidationFailed(_("Say how the cluster was handled."),
                                fields={k: v for k, v in form.errors.items()})
-    close_cluster(db.session, cluster_id, user_id=current_user.id, note=form.note.data,
-                  now=utcnow())
-    db.session.commit()
-    flash(_("Cluster closed."), "success")
-    return redirect(url_for("sla.dashboard"))
+    return act(lambda: close_cluster(db.session, cluster_id, user_id=current_user.id,
+                                     note=form.note.data, now=utcnow()),
+               saved_message=_("Cluster closed."),
+               next_url=lambda _cluster: url_for("sla.dashboard"))
 
 
 @bp.route("/policies")
@@ -132,30 +132,20 @@ def policies():
 @login_required
 @require_role("admin")
 def policy_edit(policy_id: int):
-    from sla.models import SlaPolicy
-
     policy = db.session.get(SlaPolicy, policy_id)
     if policy is None:
         raise NotFound("no such policy")
     form = PolicyForm(obj=policy)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                policy_admin.update_policy(
-                    db.session, policy_id, limit_minutes=form.limit_minutes.data,
-                    limit_working_days=form.limit_working_days.data,
-                    warn_ratio=form.warn_ratio.data, active=form.active.data)
-            except DomainError as err:
-                db.session.rollback()
-                flash(err.message, "error")
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Policy saved. It applies to clocks started from now on."), "success")
-                return redirect(url_for("sla.policies"))
-        else:
-            status = 422
+        done, status = submit(form, lambda: policy_admin.update_policy(
+            db.session, policy_id, limit_minutes=form.limit_minutes.data,
+            limit_working_days=form.limit_working_days.data, warn_ratio=form.warn_ratio.data,
+            active=form.active.data),
+            saved_message=_("Policy saved. It applies to clocks started from now on."),
+            next_url=lambda _policy: url_for("sla.policies"))
+        if done:
+            return done
     return render_template("sla/policy_edit.html", policy=policy, form=form), status
 
 
@@ -171,33 +161,31 @@ def calendar():
         raise ValidationFailed(_("The year is out of range."), fields={"year": "2000–2100"})
     form = CalendarDayForm(prefix="day")
     confirm = ConfirmYearForm(prefix="confirm", year=year)
-    status = 200
     if request.method == "POST":
         if current_user.role != roles.ADMIN:
-            raise DomainError(_("Only administrators change the calendar."), status=403,
-                              code="forbidden")
-        action = request.form.get("action")
-        try:
+            raise Forbidden(_("Only administrators change the calendar."))
+
+        def save():
+            action = request.form.get("action")
             if action == "add" and form.validate_on_submit():
-                calendar_admin.set_override(db.session, form.day.data, form.kind.data,
-                                            form.note.data, now=utcnow())
-            elif action == "remove" and request.form.get("day"):
-                calendar_admin.remove_override(
+                return calendar_admin.set_override(db.session, form.day.data, form.kind.data,
+                                                   form.note.data, now=utcnow())
+            if action == "remove" and request.form.get("day"):
+                return calendar_admin.remove_override(
                     db.session, calendar_admin.parse_day(request.form["day"]))
-            elif action == "confirm" and confirm.validate_on_submit():
-                calendar_admin.confirm_year(db.session, confirm.year.data,
-                                            user_id=current_user.id, note=confirm.note.data,
-                                            now=utcnow())
-            else:
-                raise ValidationFailed(_("Check the form."))
-        except DomainError as err:
-            db.session.rollback()
-            flash(err.message, "error")
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Calendar saved."), "success")
-            return redirect(url_for("sla.calendar", year=year))
+            if action == "confirm" and confirm.validate_on_submit():
+                return calendar_admin.confirm_year(db.session, confirm.year.data,
+                                                   user_id=current_user.id,
+                                                   note=confirm.note.data, now=utcnow())
+            raise ValidationFailed(_("Check the form."))
+
+        return act(save, saved_message=_("Calendar saved."),
+                   next_url=lambda _day: url_for("sla.calendar", year=year),
+                   refused=lambda err: _calendar_page(year, form, confirm, err.status))
+    return _calendar_page(year, form, confirm, 200)
+
+
+def _calendar_page(year: int, form: CalendarDayForm, confirm: ConfirmYearForm, status: int):
     cal = display_calendar(db.session, "en" if str(current_user.locale) == "en" else "zh_CN")
     return render_template(
         "sla/calendar.html", year=year, entries=cal.entries(year),

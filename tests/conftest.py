@@ -16,6 +16,7 @@ from hotline.app import create_app
 from hotline.clock import FixedClock
 from hotline.extensions import db
 from hotline.migrate import upgrade
+from sla.settings import current_context
 from tests.databases import create_scratch, drop_scratch, server_answers
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -182,6 +183,12 @@ def session(app):
     with app.app_context():
         yield db.session
         db.session.rollback()
+
+
+@pytest.fixture
+def ctx(session):
+    """The utility's zone and working calendar, as a handler hands them to the services."""
+    return current_context(session)
 
 
 @pytest.fixture

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 import uuid
+from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 
 def server_answers(url: str) -> bool:
@@ -41,3 +44,28 @@ def drop_scratch(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def unavailable_after_commit(engine):
+    """The database goes away the moment a transaction commits: every later statement on
+    `engine` fails as if the server had dropped the connection (an outage, a failover).
+    Yields a dict whose "committed" turns True at the commit."""
+    state = {"committed": False}
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        if state["committed"]:
+            raise OperationalError(statement, parameters,
+                                   Exception("server closed the connection unexpectedly"))
+
+    def went_away(session):
+        if not session.in_nested_transaction():  # not a savepoint's release
+            state["committed"] = True
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    event.listen(Session, "after_commit", went_away)
+    try:
+        yield state
+    finally:
+        event.remove(Session, "after_commit", went_away)
+        event.remove(engine, "before_cursor_execute", refuse)

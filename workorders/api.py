@@ -9,12 +9,13 @@ from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
-from hotline.api import ApiBlueprint
+from hotline.api import ApiBlueprint, transaction
 from hotline.auth import roles
 from hotline.auth.current import current_actor
 from hotline.clock import utcnow
 from hotline.errors import Forbidden, ValidationFailed
 from hotline.extensions import db
+from sla.settings import current_context
 from workorders import schemas
 from workorders.services import inputs, queries
 from workorders.services.actions import perform
@@ -40,6 +41,7 @@ class Orders(MethodView):
         return {"items": [order_view(db.session, o, user, actor) for o in rows], "total": total,
                 "page": page, "per_page": per_page}
 
+    @transaction
     @bp.arguments(schemas.CreateOrderSchema)
     @bp.response(201, schemas.OrderSchema)
     def post(self, data):
@@ -49,8 +51,8 @@ class Orders(MethodView):
             raise Forbidden(_("Only the hotline opens work orders."))
         channel = data.pop("channel")
         order = open_work_order(db.session, inputs.new_order_from(db.session, data),
-                                actor=user, channel=channel, now=utcnow())
-        db.session.commit()
+                                actor=user, channel=channel, now=utcnow(),
+                                ctx=current_context(db.session))
         return order_view(db.session, order, user)
 
 
@@ -82,6 +84,7 @@ class Order(MethodView):
 
 @bp.route("/<number>/actions")
 class Actions(MethodView):
+    @transaction
     @bp.arguments(schemas.ActionSchema)
     @bp.response(200, schemas.OrderSchema)
     def post(self, data, number):
@@ -90,8 +93,7 @@ class Actions(MethodView):
         version = data.get("version", _if_match())
         order = perform(db.session, user=user, number=number, action=data["action"],
                         version=version, params=inputs.action_params(db.session, data),
-                        now=utcnow())
-        db.session.commit()
+                        now=utcnow(), ctx=current_context(db.session))
         return order_view(db.session, order, user)
 
 

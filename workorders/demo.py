@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Area, CustomerAccount
+from sla.settings import SlaContext, current_context
 from workorders.models import WorkOrder
 from workorders.services.actions import perform
 from workorders.services.create import NewOrder, open_work_order
@@ -34,7 +35,9 @@ STORIES = (
 
 
 def load_demo_orders(session: Session, now: datetime, count: int = 36) -> int:
-    """Create the demo orders unless they exist; returns how many were created."""
+    """Create the demo orders unless they exist; returns how many were created. Runs at the
+    CLI boundary (`hotline demo load`): the zone and calendar come from the running app."""
+    ctx = current_context(session)
     if session.scalar(select(func.count()).select_from(WorkOrder).where(
             WorkOrder.call_sid.like(f"{DEMO_SID}%"))):
         return 0
@@ -62,11 +65,11 @@ def load_demo_orders(session: Session, now: datetime, count: int = 36) -> int:
             street="" if customer else "演示路", house_number="" if customer else f"{i + 1}号",
             landmark="" if customer else "演示公园旁", call_sid=f"{DEMO_SID}{i:04d}",
             confidential=category == "complaint" and i % 2 == 0)
-        order = open_work_order(session, data, actor=agent, channel="phone", now=opened)
+        order = open_work_order(session, data, actor=agent, channel="phone", now=opened, ctx=ctx)
         created += 1
         if order.status != "dispatched":
             continue
-        _play(session, order, STORIES[i % len(STORIES)], agent, supervisor, opened)
+        _play(session, order, STORIES[i % len(STORIES)], agent, supervisor, opened, ctx)
     # A duplicate merged into the first leak, a cancelled order and an enquiry answered on
     # the call.
     first_leak = session.scalar(select(WorkOrder).where(
@@ -82,10 +85,10 @@ def load_demo_orders(session: Session, now: datetime, count: int = 36) -> int:
             house_number=f"{90 + j}号", landmark="演示公园旁", call_sid=f"{DEMO_SID}X{j}",
             master_number=master,
             answer="明日9时至17时计划停水，请提前储水" if category == "general_enquiry" else ""),
-            actor=supervisor, channel="phone", now=now - timedelta(hours=2))
+            actor=supervisor, channel="phone", now=now - timedelta(hours=2), ctx=ctx)
         created += 1
         if category == "no_water" and order.status == "dispatched":
-            _do(session, supervisor, order, "cancel", now - timedelta(hours=1),
+            _do(session, supervisor, order, "cancel", now - timedelta(hours=1), ctx,
                 reason="客户来电告知已恢复供水")
     session.flush()
     return created
@@ -98,33 +101,34 @@ def _staff_for(session: Session, order: WorkOrder, fallback: User) -> User:
     return staff or fallback
 
 
-def _do(session: Session, user: User, order: WorkOrder, action: str, at: datetime, **params):
+def _do(session: Session, user: User, order: WorkOrder, action: str, at: datetime,
+        ctx: SlaContext, **params):
     perform(session, user=user, number=order.number, action=action, version=order.version,
-            params=params, now=at)
+            params=params, now=at, ctx=ctx)
 
 
-def _play(session, order, story, agent, supervisor, opened):
+def _play(session, order, story, agent, supervisor, opened, ctx):
     staff = _staff_for(session, order, supervisor)
     at = opened
     for step in story:
         at += timedelta(minutes=15)
         if step == "accept":
-            _do(session, staff, order, "accept", at)
+            _do(session, staff, order, "accept", at, ctx)
         elif step == "start":
-            _do(session, staff, order, "start", at)
+            _do(session, staff, order, "start", at, ctx)
         elif step == "arrive":
-            _do(session, staff, order, "arrive", at)
+            _do(session, staff, order, "arrive", at, ctx)
         elif step == "resolve":
-            _do(session, staff, order, "resolve", at, result="已处理完毕，恢复正常")
+            _do(session, staff, order, "resolve", at, ctx, result="已处理完毕，恢复正常")
         elif step == "return":
-            _do(session, staff, order, "return", at, reason="不属于本单位职责范围")
+            _do(session, staff, order, "return", at, ctx, reason="不属于本单位职责范围")
         elif step == "request_info":
-            _do(session, staff, order, "request_info", at, reason="请客户提供近三个月缴费凭证")
+            _do(session, staff, order, "request_info", at, ctx, reason="请客户提供近三个月缴费凭证")
         elif step == "satisfied":
-            _do(session, agent, order, "follow_up", at, outcome="satisfied", attitude=5,
+            _do(session, agent, order, "follow_up", at, ctx, outcome="satisfied", attitude=5,
                 quality=5, timeliness=4, result_score=5)
         elif step == "unsatisfied":
-            _do(session, agent, order, "follow_up", at, outcome="unsatisfied", attitude=3,
+            _do(session, agent, order, "follow_up", at, ctx, outcome="unsatisfied", attitude=3,
                 quality=2, timeliness=2, result_score=2, text="问题没有彻底解决，又出现了")
         elif step == "unreachable":
-            _do(session, agent, order, "follow_up", at, outcome="unreachable")
+            _do(session, agent, order, "follow_up", at, ctx, outcome="unreachable")

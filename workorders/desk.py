@@ -3,15 +3,23 @@ package never imports ivr). `ivr.plugin.wire` can plug in `WorkOrderDesk()` as i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from sla.settings import SlaContext, current_context
 from workorders.services.lookup import (CallerStatus, add_voicemail_transcription,
                                        open_from_voicemail, status_for_caller)
 
 
 class WorkOrderDesk:
+    """An adapter at the request boundary: it gives the services the utility's zone and
+    calendar (`context`, by default the running app's) that the IVR does not know."""
+
+    def __init__(self, context: Callable[[Session], SlaContext] = current_context) -> None:
+        self.context = context
+
     def status(self, session: Session, number: str) -> CallerStatus | None:
         """Same fields as `ivr.ports.OrderStatus`: number, status, department names, the
         next running deadline the caller cares about. Never who complained (R27)."""
@@ -23,7 +31,7 @@ class WorkOrderDesk:
             session, caller=report.caller, recording_url=report.recording_url,
             transcription=report.transcription, category=report.category,
             call_sid=report.call_sid, account_id=report.account_id, area_id=report.area_id,
-            now=now)
+            now=now, ctx=self.context(session))
         return order.number
 
     def add_transcription(self, session: Session, number: str, text: str, *,

@@ -7,7 +7,7 @@ import csv
 import io
 
 import marshmallow as ma
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,8 +19,10 @@ from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.models import Area, Department
 from hotline.directory.services import accounts_by_phone, list_areas, list_departments
-from hotline.errors import DomainError, NotFound
+from hotline.errors import NotFound
 from hotline.extensions import db
+from hotline.web.transactions import act as act_on, submit
+from sla.settings import current_context
 from workorders import labels, schemas
 from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
 from workorders.models import Category, RoutingRule
@@ -87,28 +89,19 @@ def create():
             form.landmark.data = account.landmark
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                data = {name: getattr(form, name).data for name in (
-                    "category", "description", "contact_name", "contact_phone",
-                    "account_number", "area", "street", "house_number", "landmark",
-                    "call_sid", "confidential", "subject_user", "department", "answer",
-                    "master_number")}
-                order = open_work_order(db.session, inputs.new_order_from(db.session, data),
-                                        actor=current_user, channel="phone", now=utcnow())
-                db.session.commit()
-                flash(_("Work order %(number)s created.", number=order.number), "success")
-                return redirect(url_for("workorders.detail", number=order.number))
-            except DomainError as err:
-                db.session.rollback()
-                status = err.status
-                form.form_errors.append(err.message)
-                for name, problem in err.fields.items():
-                    target = getattr(form, _FORM_FIELD.get(name, name), None)
-                    if target is not None:
-                        target.errors = list(target.errors) + [str(problem)]
-        else:
-            status = 422
+        def save():
+            data = {name: getattr(form, name).data for name in _CREATE_FIELDS}
+            return open_work_order(db.session, inputs.new_order_from(db.session, data),
+                                   actor=current_user, channel="phone", now=utcnow(),
+                                   ctx=current_context(db.session))
+
+        done, status = submit(
+            form, save, renamed=_FORM_FIELD,
+            saved_message=lambda order: _("Work order %(number)s created.",
+                                          number=order.number),
+            next_url=lambda order: url_for("workorders.detail", number=order.number))
+        if done:
+            return done
     area_id = None
     if form.area.data:
         area_id = db.session.scalar(select(Area.id).where(Area.code == form.area.data))
@@ -121,6 +114,9 @@ def create():
                            history=history, duplicates=dupes), status
 
 
+_CREATE_FIELDS = ("category", "description", "contact_name", "contact_phone", "account_number",
+                  "area", "street", "house_number", "landmark", "call_sid", "confidential",
+                  "subject_user", "department", "answer", "master_number")
 _FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
                "subject_user_id": "subject_user"}
 
@@ -244,20 +240,14 @@ def act(number: str):
         flash(_("Please check the form: %(fields)s", fields=", ".join(sorted(err.messages))),
               "error")
         return _detail(number, 422)
-    try:
-        perform(db.session, user=current_user, number=number, action=data["action"],
-                version=data.get("version"),
-                params=inputs.action_params(db.session, data), now=utcnow())
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if isinstance(err, NotFound):
-            raise
-        detail_text = ", ".join(f"{k}: {v}" for k, v in err.fields.items())
-        flash(f"{err.message}" + (f" ({detail_text})" if detail_text else ""), "error")
-        return _detail(number, err.status)
-    flash(_("Done: %(action)s", action=labels.label(labels.ACTION, data["action"])), "success")
-    return redirect(url_for("workorders.detail", number=number))
+    return act_on(
+        lambda: perform(db.session, user=current_user, number=number, action=data["action"],
+                        version=data.get("version"),
+                        params=inputs.action_params(db.session, data), now=utcnow(),
+                        ctx=current_context(db.session)),
+        saved_message=_("Done: %(action)s", action=labels.label(labels.ACTION, data["action"])),
+        next_url=lambda _order: url_for("workorders.detail", number=number),
+        refused=lambda err: _detail(number, err.status))
 
 
 # --- admin ------------------------------------------------------------------------------
@@ -282,16 +272,14 @@ def edit_category(code: str):
         form.department_kind.data = category.department_kind or ""
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            admin.update_category(db.session, code, name_zh=form.name_zh.data,
-                                  name_en=form.name_en.data,
-                                  department_kind=form.department_kind.data or None,
-                                  priority=form.priority.data, position=form.position.data,
-                                  active=form.active.data)
-            db.session.commit()
-            flash(_("Category saved."), "success")
-            return redirect(url_for("workorders.categories"))
-        status = 422
+        done, status = submit(form, lambda: admin.update_category(
+            db.session, code, name_zh=form.name_zh.data, name_en=form.name_en.data,
+            department_kind=form.department_kind.data or None, priority=form.priority.data,
+            position=form.position.data, active=form.active.data),
+            saved_message=_("Category saved."),
+            next_url=lambda _category: url_for("workorders.categories"))
+        if done:
+            return done
     return render_template("workorders/category_form.html", form=form,
                            category=category), status
 
@@ -330,25 +318,17 @@ def _save_rule(rule: RoutingRule | None):
     form = _rule_form(rule)
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                admin.save_rule(
-                    db.session, rule.id if rule else None,
-                    category_code=form.category_code.data,
-                    area_id=int(form.area.data) if form.area.data else None,
-                    department_kind=form.department_kind.data,
-                    department_id=int(form.department.data) if form.department.data else None,
-                    position=form.position.data, rule_ref=form.rule_ref.data or "",
-                    active=form.active.data)
-                db.session.commit()
-                flash(_("Routing rule saved."), "success")
-                return redirect(url_for("workorders.routing_rules"))
-            except DomainError as err:
-                db.session.rollback()
-                status = err.status
-                form.form_errors.append(err.message)
-        else:
-            status = 422
+        done, status = submit(form, lambda: admin.save_rule(
+            db.session, rule.id if rule else None, category_code=form.category_code.data,
+            area_id=int(form.area.data) if form.area.data else None,
+            department_kind=form.department_kind.data,
+            department_id=int(form.department.data) if form.department.data else None,
+            position=form.position.data, rule_ref=form.rule_ref.data or "",
+            active=form.active.data),
+            saved_message=_("Routing rule saved."),
+            next_url=lambda _rule: url_for("workorders.routing_rules"))
+        if done:
+            return done
     loc = _locale()
     return render_template(
         "workorders/routing.html", form=form, rule=rule, rules=admin.rules(db.session),

@@ -17,7 +17,8 @@ from hotline.directory.models import Area, Department
 from hotline.directory.services import list_areas, list_departments
 from hotline.errors import NotFound
 from hotline.extensions import db
-from hotline.web.forms import choices, submit
+from hotline.web.forms import choices
+from hotline.web.transactions import submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

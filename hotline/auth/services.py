@@ -93,6 +93,11 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     return user
 
 
+def set_locale(user: User, locale: str) -> None:
+    """The user's console language (the caller checks it is one the console has)."""
+    user.locale = locale
+
+
 def set_password(user: User, password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("password not changed", fields={

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -10,6 +11,7 @@ from hotline.auth.forms import LoginForm
 from hotline.auth.services import LoginRefused, authenticate
 from hotline.clock import utcnow
 from hotline.extensions import db
+from hotline.web.transactions import committed
 
 bp = Blueprint("auth", __name__)
 
@@ -24,38 +26,33 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            from datetime import timedelta
-
-            try:
-                user = authenticate(
-                    db.session, form.username.data, form.password.data, now=utcnow(),
-                    max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
-                    lockout=timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"])),
-                )
-            except LoginRefused as refused:
-                db.session.commit()  # keep the failure count
-                status = 401
-                if refused.reason == "locked":
-                    form.form_errors.append(
-                        _("Too many failed logins. Try again after %(time)s.",
-                          time=refused.locked_until.strftime("%H:%M UTC")))
-                    status = 429
-                elif refused.reason == "inactive":
-                    form.form_errors.append(_("This account is disabled."))
-                else:
-                    form.form_errors.append(_("Wrong username or password."))
-            else:
-                db.session.commit()
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")))
+    if request.method == "GET":
+        return render_template("auth/login.html", form=form)
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            form.form_errors.append(_("The form expired. Please try again."))
+        return render_template("auth/login.html", form=form), 400
+    try:
+        user = authenticate(
+            db.session, form.username.data, form.password.data, now=utcnow(),
+            max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
+            lockout=timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"])),
+        )
+    except LoginRefused as refused:
+        status = 401
+        if refused.reason == "locked":
+            form.form_errors.append(
+                _("Too many failed logins. Try again after %(time)s.",
+                  time=refused.locked_until.strftime("%H:%M UTC")))
+            status = 429
+        elif refused.reason == "inactive":
+            form.form_errors.append(_("This account is disabled."))
         else:
-            status = 400
-            if form.csrf_token.errors:
-                form.form_errors.append(_("The form expired. Please try again."))
-    return render_template("auth/login.html", form=form), status
+            form.form_errors.append(_("Wrong username or password."))
+        # A refusal is not rolled back: the failure count (the lockout) is kept.
+        return committed((render_template("auth/login.html", form=form), status))
+    login_user(user)
+    return committed(redirect(_safe_next(request.args.get("next"))))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.db import add_once
+from hotline.errors import NotFound
 from hotline.notifications.models import Notification
 
 
@@ -30,3 +31,15 @@ def for_user(session: Session, user: User, *, unread_only: bool = False,
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
     return list(session.scalars(stmt.order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_read(session: Session, user: User, notification_id: int, *,
+              now: datetime) -> Notification:
+    """`user` has read one of their notifications (NotFound for anyone else's)."""
+    visible = {n.id for n in for_user(session, user, limit=1000)}
+    row = session.get(Notification, notification_id)
+    if row is None or row.id not in visible:
+        raise NotFound("no such notification")
+    if row.read_at is None:
+        row.read_at = now
+    return row

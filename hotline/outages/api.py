@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hotline.api import ApiBlueprint
+from hotline.api import ApiBlueprint, transaction
 from hotline.auth.current import current_actor
 from hotline.clock import utcnow
 from hotline.directory.services import area_by_code
@@ -46,6 +46,7 @@ def list_notices(args, pagination_parameters):
 
 
 @bp.route("", methods=["POST"])
+@transaction
 @bp.arguments(OutageCreateSchema)
 @bp.response(201, OutageSchema)
 def create_notice(data):
@@ -57,5 +58,4 @@ def create_notice(data):
         start_at=data["start_at"], expected_end_at=data["expected_end_at"],
         cause=data["cause"], extent=data["extent"], approver_id=data["approver_id"],
         urgent=data["urgent"], now=utcnow())
-    db.session.commit()
     return outage

@@ -4,6 +4,7 @@ administrators announce, change, restore and cancel; anyone may report emergency
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,7 +19,8 @@ from hotline.outages import services
 from hotline.outages.forms import ActionForm, NoteForm, OutageForm
 from hotline.outages.models import OUTAGE_STATUSES, OutageNotice
 from hotline.outages.queries import list_outages
-from hotline.web.forms import choices, from_local, submit, to_local
+from hotline.web.forms import choices, from_local, to_local
+from hotline.web.transactions import act, submit
 
 bp = Blueprint("outages", __name__, url_prefix="/outages")
 
@@ -31,8 +33,6 @@ def _outage(outage_id: int) -> OutageNotice:
 
 
 def _choices(form: OutageForm) -> None:
-    from flask_babel import get_locale
-
     locale = str(get_locale())
     form.areas.choices = choices(
         [(a.id, f"{a.name(locale)} ({a.code})") for a in list_areas(db.session)])
@@ -108,10 +108,10 @@ def add_note(outage_id: int):
         flash(_("The note was not saved: write a note (and reload the page if it expired)."),
               "error")
         return redirect(url_for("outages.detail", outage_id=outage_id))
-    services.add_progress_note(db.session, outage, current_user, form.note.data, now=utcnow())
-    db.session.commit()
-    flash(_("Progress note added."), "success")
-    return redirect(url_for("outages.detail", outage_id=outage_id))
+    return act(lambda: services.add_progress_note(db.session, outage, current_user,
+                                                  form.note.data, now=utcnow()),
+               saved_message=_("Progress note added."),
+               next_url=lambda _note: url_for("outages.detail", outage_id=outage_id))
 
 
 ACTIONS = {"start": services.start_outage, "restore": services.restore_outage,
@@ -126,10 +126,9 @@ def change_status(outage_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The form expired. Please try again."), "error")
         return redirect(url_for("outages.detail", outage_id=outage_id))
-    ACTIONS[action](db.session, outage, current_user, now=utcnow())
-    db.session.commit()
-    flash(_("Outage status changed."), "success")
-    return redirect(url_for("outages.detail", outage_id=outage_id))
+    return act(lambda: ACTIONS[action](db.session, outage, current_user, now=utcnow()),
+               saved_message=_("Outage status changed."),
+               next_url=lambda _outage: url_for("outages.detail", outage_id=outage_id))
 
 
 def _submit(form: OutageForm, outage, save):

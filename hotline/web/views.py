@@ -3,13 +3,14 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from hotline.auth.services import set_locale
 from hotline.clock import utcnow
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.i18n import LOCALES
-from hotline.notifications.models import Notification
-from hotline.notifications.services import for_user
+from hotline.notifications.services import for_user, mark_read as mark_notification_read
 from hotline.registry import registry
+from hotline.web.transactions import act
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/hotline")
@@ -44,14 +45,9 @@ def notifications():
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    visible = {n.id for n in for_user(db.session, current_user, limit=1000)}
-    row = db.session.get(Notification, notification_id)
-    if row is None or row.id not in visible:
-        raise NotFound("no such notification")
-    if row.read_at is None:
-        row.read_at = utcnow()
-        db.session.commit()
-    return redirect(request.referrer or url_for("web.notifications"))
+    return act(lambda: mark_notification_read(db.session, current_user, notification_id,
+                                              now=utcnow()),
+               next_url=lambda _row: request.referrer or url_for("web.notifications"))
 
 
 @bp.route("/lang/<locale>", methods=["POST"])
@@ -59,13 +55,12 @@ def set_language(locale: str):
     if locale not in LOCALES:
         raise NotFound("unknown language")
     session["locale"] = locale
-    if current_user.is_authenticated:
-        current_user.locale = locale
-        db.session.commit()
     target = request.form.get("next") or url_for("web.home")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("web.home")
-    return redirect(target)
+    if not current_user.is_authenticated:
+        return redirect(target)
+    return act(lambda: set_locale(current_user, locale), next_url=lambda _none: target)
 
 
 @bp.route("/healthz")

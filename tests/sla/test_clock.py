@@ -9,6 +9,7 @@ from hotline.notifications.models import Notification
 from sla import clocks, lease
 from sla.clock_process import JOBS, ClockRunner, build_scheduler
 from sla.deadline_math import Limit
+from sla.settings import current_context
 
 
 def test_lease_is_exclusive_until_it_expires(app, session, clock):
@@ -30,7 +31,7 @@ def test_lease_is_exclusive_until_it_expires(app, session, clock):
 def test_runner_runs_jobs_only_while_holding(app, clock):
     with app.app_context():
         clocks.start_clock(db.session, ("callback", 1), "reply", Limit(minutes=10),
-                           now=clock.now())
+                           now=clock.now(), ctx=current_context(db.session))
         db.session.commit()
     active, standby = ClockRunner(app, "active"), ClockRunner(app, "standby")
     assert active.renew() and not standby.renew()

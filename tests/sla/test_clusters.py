@@ -11,12 +11,13 @@ from sla import clocks
 from sla.clusters import close_cluster, detect_clusters
 from sla.models import Cluster
 from sla.ports import ports
+from sla.settings import current_context
 from tests.factories import make_area
 
 
 def detect(app, session, now, size=3, minutes=120):
     return detect_clusters(session, ports(app), now, size=size,
-                           window=timedelta(minutes=minutes))
+                           window=timedelta(minutes=minutes), ctx=current_context(session))
 
 
 def test_three_in_window_make_a_cluster_with_escalation_clock(app, session, clock, orders):
@@ -90,7 +91,6 @@ def test_r13_three_complaints_across_one_local_day_form_a_cluster(app, session, 
     default (day-long) window; the previous evening's complaint does not count."""
     from datetime import datetime
 
-    from sla.settings import current_context
     from tests.conftest import SHANGHAI
 
     area = make_area(session)

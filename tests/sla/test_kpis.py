@@ -10,7 +10,7 @@ from sla.watch import sweep_breaches
 from tests.factories import make_department
 
 
-def test_on_time_rates_by_department_and_kind(app, session, clock, orders):
+def test_on_time_rates_by_department_and_kind(app, session, clock, orders, ctx):
     now = clock.now()
     a, b = make_department(session).id, make_department(session).id
     orders.add(1, department_id=a)
@@ -18,12 +18,14 @@ def test_on_time_rates_by_department_and_kind(app, session, clock, orders):
     orders.add(3, department_id=b)
     orders.add(4, department_id=b)
     for i in (1, 2, 3, 4):
-        clocks.start_clock(session, ("work_order", i), "accept", Limit(minutes=20), now=now)
+        clocks.start_clock(session, ("work_order", i), "accept", Limit(minutes=20), now=now,
+                           ctx=ctx)
     clocks.meet(session, ("work_order", 1), ["accept"], now=now + timedelta(minutes=5))
     clocks.meet(session, ("work_order", 2), ["accept"], now=now + timedelta(minutes=25))
     sweep_breaches(session, ports(app), now + timedelta(minutes=30))  # 3 and 4 breached
     clocks.meet(session, ("work_order", 3), ["accept"], now=now + timedelta(minutes=40))
-    clocks.start_clock(session, ("work_order", 4), "resolve", Limit(working_days=5), now=now)
+    clocks.start_clock(session, ("work_order", 4), "resolve", Limit(working_days=5), now=now,
+                       ctx=ctx)
     rates = kpis.on_time_rates(session, ports(app), now, now + timedelta(days=1))
     found = {(r.department_id, r.kind): (r.decided, r.on_time) for r in rates}
     assert found == {(a, "accept"): (2, 1), (b, "accept"): (2, 0)}

@@ -40,6 +40,7 @@ def test_two_clock_processes(backend, tmp_path):
     from hotline.extensions import db
     from sla import clocks
     from sla.deadline_math import Limit
+    from sla.settings import current_context
 
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
                       "SECRET_KEY": "x", "TESTING": True})
@@ -50,7 +51,8 @@ def test_two_clock_processes(backend, tmp_path):
             for i in range(count):
                 clocks.start_clock(db.session, ("callback", first + i), "reply",
                                    Limit(minutes=0),
-                                   now=now + timedelta(seconds=spread * i / count))
+                                   now=now + timedelta(seconds=spread * i / count),
+                                   ctx=current_context(db.session))
             db.session.commit()
 
     engine = create_engine(url)

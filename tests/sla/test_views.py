@@ -28,11 +28,11 @@ def test_pages_by_role(app, session, login_as, role, allowed):
 
 
 def test_dashboard_shows_breaches_clusters_and_calendar_warning(app, session, clock,
-                                                                login_as, orders):
+                                                                login_as, orders, ctx):
     dept = make_department(session, name_zh="城东维修所")
     orders.add(1, department_id=dept.id)
     clocks.start_clock(session, ("work_order", 1), "on_site", Limit(minutes=20),
-                       now=clock.now() - timedelta(hours=1))
+                       now=clock.now() - timedelta(hours=1), ctx=ctx)
     from sla.ports import ports
     from sla.watch import sweep_breaches
     ports(app).order_stats = None  # nothing registered: the page must not fake figures
@@ -135,14 +135,14 @@ def test_wallboard_refreshes_and_counts_waiting_calls(app, session, clock, login
     assert 'id="waiting-count" class="sev-critical">1<' in html
 
 
-def test_cluster_page_and_close(app, session, clock, login_as, orders):
+def test_cluster_page_and_close(app, session, clock, login_as, orders, ctx):
     from sla.clusters import detect_clusters
     from sla.ports import ports
     area = make_area(session)
     for i in (1, 2, 3):
         orders.add(i, area_id=area.id, opened_at=clock.now())
     (cluster_id,) = detect_clusters(session, ports(app), clock.now(), size=3,
-                                    window=timedelta(hours=2)).created
+                                    window=timedelta(hours=2), ctx=ctx).created
     user = make_user(session, "supervisor")
     session.commit()
     client = login_as(user)

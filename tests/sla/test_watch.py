@@ -20,12 +20,13 @@ def keys(session):
     return sorted(session.scalars(select(Notification.dedupe_key)))
 
 
-def test_warning_then_breach_notify_once(app, session, clock, orders):
+def test_warning_then_breach_notify_once(app, session, clock, orders, ctx):
     dept = make_department(session)
     owner = make_user(session, "agent")
     orders.add(1, department_id=dept.id, owner_user_id=owner.id)
     now = clock.now()
-    row = clocks.start_clock(session, ("work_order", 1), "on_site", Limit(minutes=20), now=now)
+    row = clocks.start_clock(session, ("work_order", 1), "on_site", Limit(minutes=20), now=now,
+                             ctx=ctx)
     p = ports(app)
     assert sweep_warnings(session, p, now + timedelta(minutes=15)).claimed == 0
     warned = sweep_warnings(session, p, now + timedelta(minutes=16))
@@ -46,21 +47,21 @@ def test_warning_then_breach_notify_once(app, session, clock, orders):
     assert "WO-1" in supervisor_notice.title and supervisor_notice.link == "/workorders/WO-1"
 
 
-def test_catch_up_after_downtime_breaches_without_warning(app, session, clock, orders):
+def test_catch_up_after_downtime_breaches_without_warning(app, session, clock, orders, ctx):
     orders.add(1, department_id=make_department(session).id)
     now = clock.now()
     for kind in ("accept", "on_site"):
-        clocks.start_clock(session, ("work_order", 1), kind, Limit(minutes=20), now=now)
+        clocks.start_clock(session, ("work_order", 1), kind, Limit(minutes=20), now=now, ctx=ctx)
     result = watch_deadlines(session, app, now + timedelta(hours=5))
     assert result["breaches"] == 2 and result["warnings"] == 0
     assert not any(k.startswith("warn:") for k in keys(session))
 
 
-def test_paused_met_and_cancelled_clocks_are_not_swept(app, session, clock, orders):
+def test_paused_met_and_cancelled_clocks_are_not_swept(app, session, clock, orders, ctx):
     now = clock.now()
     for i in (1, 2, 3):
         orders.add(i)
-        clocks.start_clock(session, ("work_order", i), "reply", Limit(minutes=60), now=now)
+        clocks.start_clock(session, ("work_order", i), "reply", Limit(minutes=60), now=now, ctx=ctx)
     clocks.pause(session, ("work_order", 1), now=now)
     clocks.meet(session, ("work_order", 2), ["reply"], now=now)
     clocks.cancel(session, ("work_order", 3), now=now)
@@ -68,10 +69,11 @@ def test_paused_met_and_cancelled_clocks_are_not_swept(app, session, clock, orde
 
 
 def test_extension_and_resume_make_a_new_deadline_that_warns_again(app, session, clock,
-                                                                   orders):
+                                                                   orders, ctx):
     orders.add(1, department_id=make_department(session).id)
     now = clock.now()
-    row = clocks.start_clock(session, ("work_order", 1), "reply", Limit(minutes=100), now=now)
+    row = clocks.start_clock(session, ("work_order", 1), "reply", Limit(minutes=100), now=now,
+                             ctx=ctx)
     p = ports(app)
     assert sweep_warnings(session, p, now + timedelta(minutes=85)).claimed == 1
     # R15: asked before the deadline → new due time, original kept.
@@ -83,30 +85,31 @@ def test_extension_and_resume_make_a_new_deadline_that_warns_again(app, session,
     assert len([k for k in keys(session) if k.startswith("warn:")]) == 2
 
 
-def test_closed_subject_is_marked_but_not_announced(app, session, clock, orders):
+def test_closed_subject_is_marked_but_not_announced(app, session, clock, orders, ctx):
     orders.add(1, department_id=make_department(session).id, closed=True)
     now = clock.now()
-    clocks.start_clock(session, ("work_order", 1), "reply", Limit(minutes=10), now=now)
+    clocks.start_clock(session, ("work_order", 1), "reply", Limit(minutes=10), now=now, ctx=ctx)
     assert sweep_breaches(session, ports(app), now + timedelta(minutes=11)).claimed == 1
     assert keys(session) == []
 
 
-def test_subject_without_describer_escalates_to_supervisors(app, session, clock):
+def test_subject_without_describer_escalates_to_supervisors(app, session, clock, ctx):
     now = clock.now()
-    clocks.start_clock(session, ("callback", 7), "reply", Limit(minutes=10), now=now)
+    clocks.start_clock(session, ("callback", 7), "reply", Limit(minutes=10), now=now, ctx=ctx)
     sweep_breaches(session, ports(app), now + timedelta(minutes=11))
     notice = session.scalar(select(Notification))
     assert notice.recipient_role == "supervisor" and "callback #7" in notice.title
 
 
-def test_accept_breach_reminds_department_backups_and_liaison(app, session, clock, orders):
+def test_accept_breach_reminds_department_backups_and_liaison(app, session, clock, orders, ctx):
     # R14 (20 minutes, 24-hour liaison) and R29 (A/B cover).
     dept = make_department(session, liaison_phone="+8613800001111")
     backup = make_user(session, "staff", department=dept)
     make_user(session, "staff", department=dept, absent=True, backup_user_id=backup.id)
     orders.add(1, department_id=dept.id)
     now = clock.now()
-    row = clocks.start_clock(session, ("work_order", 1), "accept", Limit(minutes=20), now=now)
+    row = clocks.start_clock(session, ("work_order", 1), "accept", Limit(minutes=20), now=now,
+                             ctx=ctx)
     for _ in range(2):  # a second pass (or a second clock) sends nothing more
         sweep_breaches(session, ports(app), now + timedelta(minutes=20))
     stamp = int(row.due_at.timestamp())
@@ -137,7 +140,7 @@ def test_sweep_uses_the_partial_indexes(app, session):
         assert (index in plan) if not postgres else ("Seq Scan" not in plan), plan
 
 
-def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders):
+def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders, ctx):
     """Two sweeps in two transactions at the same time (two clocks, or a clock and a manual
     run): the conditional UPDATE lets exactly one claim each clock."""
     import threading
@@ -149,7 +152,7 @@ def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders):
     now = clock.now()
     for i in range(1, 51):
         orders.add(i, department_id=None)
-        clocks.start_clock(session, ("work_order", i), "reply", Limit(minutes=5), now=now)
+        clocks.start_clock(session, ("work_order", i), "reply", Limit(minutes=5), now=now, ctx=ctx)
     session.commit()
     p = ports(app)
     barrier = threading.Barrier(2)

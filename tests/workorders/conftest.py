@@ -52,10 +52,10 @@ def details(world, **kw) -> NewOrder:
 
 
 @pytest.fixture
-def create(session, world, clock):
+def create(session, world, clock, ctx):
     def _create(actor=None, channel="phone", **kw):
         order = open_work_order(session, details(world, **kw), actor=actor or world.agent,
-                                channel=channel, now=clock.now())
+                                channel=channel, now=clock.now(), ctx=ctx)
         session.commit()
         return order
 
@@ -63,11 +63,11 @@ def create(session, world, clock):
 
 
 @pytest.fixture
-def act(session, clock):
+def act(session, clock, ctx):
     def _act(user, order, action, version=None, **params):
         result = perform(session, user=user, number=order.number, action=action,
                          version=order.version if version is None else version,
-                         params=params, now=clock.now())
+                         params=params, now=clock.now(), ctx=ctx)
         session.commit()
         return result
 

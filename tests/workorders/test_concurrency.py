@@ -43,7 +43,7 @@ def _run_parallel(app, work, n=N):
 
 
 @pytest.mark.postgres_only
-def test_parallel_accepts_one_wins(app, session, world, create, clock):
+def test_parallel_accepts_one_wins(app, session, world, create, clock, ctx):
     order = create()
     staff = [make_user(session, "staff", world.maint_north, username=f"crew{i}")
              for i in range(N)]
@@ -54,7 +54,7 @@ def test_parallel_accepts_one_wins(app, session, world, create, clock):
     def accept(i):
         user = db.session.get(type(staff[0]), ids[i])
         return perform(db.session, user=user, number=number, action="accept",
-                       version=version, params={}, now=clock.now()).status
+                       version=version, params={}, now=clock.now(), ctx=ctx).status
 
     results = _run_parallel(app, accept)
     assert results.count("accepted") == 1, results
@@ -67,13 +67,13 @@ def test_parallel_accepts_one_wins(app, session, world, create, clock):
 
 
 @pytest.mark.postgres_only
-def test_parallel_creation_gives_unique_numbers(app, session, world, clock):
+def test_parallel_creation_gives_unique_numbers(app, session, world, clock, ctx):
     agent_id = world.agent.id
 
     def create_one(i):
         user = db.session.get(type(world.agent), agent_id)
         return open_work_order(db.session, details(world, description=f"#{i}"), actor=user,
-                               channel="phone", now=clock.now()).number
+                               channel="phone", now=clock.now(), ctx=ctx).number
 
     results = _run_parallel(app, create_one)
     assert all(isinstance(r, str) for r in results), results

@@ -7,10 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from hotline.auth.models import User
+from hotline.errors import ValidationFailed
 from hotline.notifications.models import Notification
 from hotline.telephony.models import OutboxMessage
 from sla.clocks import clocks_of
 from workorders.models import FollowUp, WorkOrderEvent
+from workorders.services.actions import perform
 from workorders.services.queries import events_of
 
 
@@ -192,6 +195,27 @@ def test_extension_requested_and_approved(session, world, create, act, clock):
     assert any("预计完成时间" in m.body for m in session.scalars(select(OutboxMessage)))
 
 
+def test_a_refused_action_undoes_only_itself_and_the_caller_commits(
+        session, world, create, act, clock, ctx):
+    # Services never roll back: a refusal half-way through an action (R15: the new time is
+    # in the past) undoes that action in a savepoint, its event included; whatever else the
+    # caller did in the transaction stays, and the caller decides to commit.
+    order = create(category="complaint", description="安装质量差")
+    act(world.clerk, order, "accept")
+    version = order.version
+    world.agent.display_name = "改过的名字"
+    with pytest.raises(ValidationFailed):
+        perform(session, user=world.clerk, number=order.number, action="request_extension",
+                version=version, now=clock.now(), ctx=ctx,
+                params={"reason": "需厂家配合", "kind": "resolve",
+                        "new_due": clock.now() - timedelta(hours=1)})
+    session.commit()
+    session.expire_all()
+    assert session.get(User, world.agent.id).display_name == "改过的名字"
+    assert order.version == version and order.extension_due is None
+    assert "request_extension" not in _actions(session, order)
+
+
 def test_owner_chases_the_department(session, world, create, act):
     order = create()
     act(world.agent, order, "chase", text="客户再次来电")
@@ -225,13 +249,13 @@ def test_every_event_is_recorded_with_actor(session, world, create, act):
 
 @pytest.mark.parametrize("category", ["leak", "no_water"])
 def test_voicemail_with_unknown_address_is_flagged_for_an_agent(
-        session, world, clock, category):
+        session, world, clock, category, ctx):
     from workorders.services.lookup import open_from_voicemail, status_for_caller
 
     order = open_from_voicemail(session, caller="+8613612345678",
                                 recording_url="https://rec/1", transcription="家里没水了",
                                 category=category, call_sid="CA9", account_id=None,
-                                area_id=None, now=clock.now())
+                                area_id=None, now=clock.now(), ctx=ctx)
     session.commit()
     assert order.channel == "voicemail" and order.status == "new"
     assert set(order.missing_details.split(",")) == {"contact_name", "street",
@@ -241,13 +265,13 @@ def test_voicemail_with_unknown_address_is_flagged_for_an_agent(
     assert status.status == "new" and status.department_name_zh is None
 
 
-def test_a_late_transcription_fills_the_voicemail_order_once(session, world, clock):
+def test_a_late_transcription_fills_the_voicemail_order_once(session, world, clock, ctx):
     from workorders.models import WorkOrderEvent
     from workorders.services.lookup import add_voicemail_transcription, open_from_voicemail
 
     order = open_from_voicemail(session, caller="+8613612345678", recording_url="https://rec/2",
                                 transcription="", category="leak", call_sid="CA12",
-                                account_id=None, area_id=None, now=clock.now())
+                                account_id=None, area_id=None, now=clock.now(), ctx=ctx)
     assert order.description == "(voicemail, no transcription)\nhttps://rec/2"
     assert add_voicemail_transcription(session, order.number, " 楼道水管漏水 ",
                                        now=clock.now()) is True
@@ -263,12 +287,13 @@ def test_a_late_transcription_fills_the_voicemail_order_once(session, world, clo
     assert [n.payload for n in notes] == [{"transcription": True}]
 
 
-def test_voicemail_from_known_account_is_dispatched(session, world, clock):
+def test_voicemail_from_known_account_is_dispatched(session, world, clock, ctx):
     from workorders.services.lookup import open_from_voicemail, status_for_caller
 
     order = open_from_voicemail(session, caller="+8613912345678", recording_url="https://r",
                                 transcription="漏水", category="leak", call_sid="CA10",
-                                account_id=world.customer.id, area_id=None, now=clock.now())
+                                account_id=world.customer.id, area_id=None, now=clock.now(),
+                                ctx=ctx)
     session.commit()
     assert order.status == "dispatched" and order.department_id == world.maint_north.id
     assert order.missing_details == ""
@@ -278,12 +303,12 @@ def test_voicemail_from_known_account_is_dispatched(session, world, clock):
     assert status_for_caller(session, "WO-1") is None
 
 
-def test_agent_completes_details_then_order_is_dispatched(session, world, clock, act):
+def test_agent_completes_details_then_order_is_dispatched(session, world, clock, act, ctx):
     from workorders.services.lookup import open_from_voicemail
 
     order = open_from_voicemail(session, caller="+8613612345678", recording_url="",
                                 transcription="漏水", category="leak", call_sid="CA11",
-                                account_id=None, area_id=None, now=clock.now())
+                                account_id=None, area_id=None, now=clock.now(), ctx=ctx)
     session.commit()
     act(world.agent, order, "update_details", contact_name="钱七", street="中山路",
         house_number="3号", landmark="超市旁", area_id=world.north.id)

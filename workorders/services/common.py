@@ -12,6 +12,7 @@ from hotline.auth.models import User
 from hotline.auth.permissions import visible_department_ids
 from hotline.errors import NotFound
 from sla import clocks
+from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
@@ -83,9 +84,9 @@ def area_kind(order: WorkOrder) -> str | None:
 
 
 def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: datetime,
-                 actor: User | None = None) -> None:
+                 actor: User | None, *, ctx: SlaContext) -> None:
     rows = clocks.start_clocks(session, order.subject, order.category_code, area_kind(order),
-                               starts_on=starts_on, now=now)
+                               starts_on=starts_on, now=now, ctx=ctx)
     if rows:
         record(session, order, "deadline", now=now, actor=actor,
                payload=_clock_payload("started", rows))
@@ -99,13 +100,29 @@ def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,
         rows = clocks.cancel(session, order.subject, kinds=kinds, now=now)
     elif op == "paused":
         rows = clocks.pause(session, order.subject, now=now)
-    elif op == "resumed":
-        rows = clocks.resume(session, order.subject, now=now)
     else:  # pragma: no cover - programming error
         raise ValueError(op)
     if rows:
         record(session, order, "deadline", now=now, actor=actor,
                payload=_clock_payload(op, rows))
+
+
+def resume_clocks(session: Session, order: WorkOrder, now: datetime, actor: User | None, *,
+                  ctx: SlaContext) -> None:
+    """R22: the customer's material arrived; the paused clocks run again."""
+    rows = clocks.resume(session, order.subject, now=now, ctx=ctx)
+    if rows:
+        record(session, order, "deadline", now=now, actor=actor,
+               payload=_clock_payload("resumed", rows))
+
+
+def note_of(params: dict) -> str:
+    """The free text of an action (its note, reason or result), for the event."""
+    for key in ("text", "reason", "result"):
+        value = params.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
 
 
 def refresh_due(session: Session, order: WorkOrder) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,17 +16,14 @@ from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
+from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import CHANNELS, Category, WorkOrder
 from workorders.rules import sms
+from workorders.rules.details import missing_details
 from workorders.services.common import record, refresh_due, start_clocks
+from workorders.services.dispatch import dispatch_by_route, dispatch_to, merge_into
 from workorders.services.numbering import next_number
-from workorders.services.routing import describe_route, route_for
-
-# R4: every order records the caller's name, phone and address (street, house number,
-# nearby landmark) and the area. A landmark may be left out when a customer account gives
-# the address (one household, one file, R30).
-R4_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "area_id")
 
 
 @dataclass
@@ -53,8 +48,10 @@ class NewOrder:
 
 
 def open_work_order(session: Session, data: NewOrder, *, actor: User | None, channel: str,
-                    now: datetime, allow_incomplete: bool = False) -> WorkOrder:
-    order = _open(session, data, actor=actor, channel=channel, now=now,
+                    now: datetime, ctx: SlaContext, allow_incomplete: bool = False
+                    ) -> WorkOrder:
+    """`ctx` is the utility's zone (the number's day) and working calendar (the clocks)."""
+    order = _open(session, data, actor=actor, channel=channel, now=now, ctx=ctx,
                   allow_incomplete=allow_incomplete)
     refresh_due(session, order)
     session.flush()
@@ -62,7 +59,7 @@ def open_work_order(session: Session, data: NewOrder, *, actor: User | None, cha
 
 
 def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
-          now: datetime, allow_incomplete: bool) -> WorkOrder:
+          now: datetime, ctx: SlaContext, allow_incomplete: bool) -> WorkOrder:
     """Create, route and (unless answered on the call) dispatch an order. With
     `allow_incomplete` (voicemail, R4 cannot be met by a machine) the order is saved with
     what is known, `missing_details` names the gaps and agents are notified to complete it;
@@ -83,7 +80,7 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     area = session.get(Area, data.area_id) if data.area_id else None
     if data.area_id and area is None:
         raise ValidationFailed(_("No such area."), fields={"area_id": "unknown"})
-    missing = _missing_r4(data, account)
+    missing = missing_details(data, has_account=account is not None)
     if data.contact_phone.strip() and try_e164(data.contact_phone) is None \
             and not allow_incomplete:
         raise ValidationFailed(_("The caller's phone number is not valid."),
@@ -103,9 +100,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     if data.subject_user_id is not None and session.get(User, data.subject_user_id) is None:
         raise ValidationFailed(_("No such user."), fields={"subject_user_id": "unknown"})
 
-    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
     order = WorkOrder(
-        number=next_number(session, now, zone), channel=channel,
+        number=next_number(session, now, ctx.zone), channel=channel,
         category_code=category.code, category=category, priority=category.priority,
         status="new", contact_name=data.contact_name.strip(), contact_phone=phone,
         account_id=account.id if account else None, area_id=area.id if area else None,
@@ -139,29 +135,22 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     if data.answer.strip():
         _close_on_call(session, order, data.answer, actor, now)
         return order
-    start_clocks(session, order, "open", now, actor)
+    start_clocks(session, order, "open", now, actor, ctx=ctx)
     if data.master_number.strip():
-        from workorders.services.actions import merge_into
-
         merge_into(session, order, data.master_number, actor=actor, now=now)
         return order
-    found = None
-    if chosen is None and order.area_id is not None:
-        found = route_for(session, category, order.area_id)
-        chosen = session.get(Department, found.department_id) if found else None
-    if chosen is None:
-        if order.area_id is not None:
-            notify(session, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
-                   title=_("%(number)s: no department found, dispatch by hand",
-                           number=order.number),
-                   link=f"/workorders/{order.number}", now=now, role="supervisor",
-                   severity="warning")
+    if chosen is not None:
+        order.routing_rule_id = None
+        order.routed_by = "agent's choice"
+        dispatch_to(session, order, chosen, actor=actor, now=now, from_status="new", ctx=ctx)
         return order
-    from workorders.services.actions import dispatch_to
-
-    order.routing_rule_id = found.rule_id if found else None
-    order.routed_by = describe_route(session, found) if found else "agent's choice"
-    dispatch_to(session, order, chosen, actor=actor, now=now, from_status="new")
+    if order.area_id is not None and not dispatch_by_route(
+            session, order, actor=actor, now=now, from_status="new", ctx=ctx):
+        notify(session, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
+               title=_("%(number)s: no department found, dispatch by hand",
+                       number=order.number),
+               link=f"/workorders/{order.number}", now=now, role="supervisor",
+               severity="warning")
     return order
 
 
@@ -175,17 +164,6 @@ def _fill_from_account(data: NewOrder, account: CustomerAccount | None) -> None:
     data.area_id = data.area_id or account.area_id
     if not data.contact_phone and account.phones:
         data.contact_phone = account.phones[0].e164
-
-
-def _missing_r4(data: NewOrder, account: CustomerAccount | None) -> list[str]:
-    missing = [name for name in R4_FIELDS if not _present(getattr(data, name))]
-    if account is None and not data.landmark.strip():
-        missing.append("landmark")
-    return missing
-
-
-def _present(value) -> bool:
-    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def _close_on_call(session: Session, order: WorkOrder, answer: str, actor: User | None,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from hotline.directory.models import CustomerAccount
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
+from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
 from workorders.services.common import next_customer_due, order_by_number, record
@@ -51,7 +52,7 @@ NO_TRANSCRIPTION = "(voicemail, no transcription)"
 def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                         transcription: str, category: str, call_sid: str,
                         account_id: int | None, area_id: int | None,
-                        now: datetime) -> WorkOrder:
+                        now: datetime, ctx: SlaContext) -> WorkOrder:
     """R4 cannot be met by a machine: the order is saved with what is known (the caller's
     number, the account's name and address when the number or the IVR found one), its
     `missing_details` names the gaps, agents are notified to call back and complete it, and
@@ -66,7 +67,7 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                     account_id=account.id if account else None,
                     area_id=area_id or (account.area_id if account else None),
                     call_sid=call_sid, recording_url=recording_url)
-    return open_work_order(session, data, actor=None, channel="voicemail", now=now,
+    return open_work_order(session, data, actor=None, channel="voicemail", now=now, ctx=ctx,
                            allow_incomplete=True)
 
 

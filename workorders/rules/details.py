@@ -1,0 +1,23 @@
+"""R4: every order records the caller's name, phone and address (street, house number,
+nearby landmark) and the area. A landmark may be left out when a customer account gives the
+address (one household, one file, R30). Pure: works on any object with these attributes (a
+new order's input or a stored order)."""
+
+from __future__ import annotations
+
+R4_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "area_id")
+# What an agent may correct on an existing order (`update_details`).
+DETAIL_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "landmark",
+                 "area_id", "description")
+
+
+def present(value: object) -> bool:
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
+
+
+def missing_details(order: object, *, has_account: bool) -> list[str]:
+    """The R4 fields `order` lacks, in a fixed order; "landmark" only without an account."""
+    missing = [name for name in R4_FIELDS if not present(getattr(order, name))]
+    if not has_account and not present(getattr(order, "landmark")):
+        missing.append("landmark")
+    return missing
