@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from hotline import api
 from hotline.extensions import db
+from hotline.auth import roles
 from hotline.registry import CustomerSection, NavItem, registry
 from ivr import call_batch, models  # noqa: F401 (tables)
 from ivr.api import bp as api_bp
@@ -15,9 +16,6 @@ from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
 from ivr.simulator import bp as simulator_bp
 from ivr.voice import bp as voice_bp
-
-AGENT_ROLES = ("agent", "supervisor", "admin")
-
 
 def init_app(app: Flask) -> None:
     call_batch.install(app)
@@ -28,13 +26,13 @@ def init_app(app: Flask) -> None:
     reg.customer_sections.append(CustomerSection("ivr/_household_calls.html",
                                                  household_calls, order=30))
     reg.nav += [
-        NavItem("ivr_console.softphone", _l("Softphone"), AGENT_ROLES, order=20),
-        NavItem("ivr_console.callbacks", _l("Callbacks"), AGENT_ROLES, order=22),
-        NavItem("ivr_console.outbox", _l("Messages"), AGENT_ROLES, order=24),
+        NavItem("ivr_console.softphone", _l("Softphone"), roles.HOTLINE, order=20),
+        NavItem("ivr_console.callbacks", _l("Callbacks"), roles.HOTLINE, order=22),
+        NavItem("ivr_console.outbox", _l("Messages"), roles.HOTLINE, order=24),
     ]
     if app.config["HOTLINE_TELEPHONY"] == "outbox":
         reg.nav.append(NavItem("ivr_simulator.page", _l("Phone simulator"),
-                               ("agent", "staff", "supervisor", "admin"), order=26))
+                               roles.EVERYONE, order=26))
 
 
 def household_calls(account, user) -> dict:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from hotline import api
 from hotline.clock import utcnow
 from hotline.extensions import db
+from hotline.auth import roles
 from hotline.registry import HomePanel, NavItem, registry
 from sla import calendar_admin
 from sla import models  # noqa: F401 (tables)
@@ -18,9 +19,6 @@ from sla.settings import current_context
 from sla.views import bp
 from sla.watch import count_breached_open
 
-SUPERVISORS = ("supervisor", "admin")
-
-
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.register_blueprint(api_bp)
@@ -28,14 +26,14 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     reg = registry(app)
     reg.nav += [
-        NavItem("sla.dashboard", _l("SLA"), SUPERVISORS, 40),
-        NavItem("sla.wallboard", _l("Wallboard"), ("agent", "supervisor", "admin"), 41),
-        NavItem("sla.report", _l("Monthly report"), SUPERVISORS, 43),
-        NavItem("sla.policies", _l("SLA policies"), SUPERVISORS, 80),
-        NavItem("sla.calendar", _l("Calendar"), SUPERVISORS, 81),
+        NavItem("sla.dashboard", _l("SLA"), roles.SUPERVISION, 40),
+        NavItem("sla.wallboard", _l("Wallboard"), roles.HOTLINE, 41),
+        NavItem("sla.report", _l("Monthly report"), roles.SUPERVISION, 43),
+        NavItem("sla.policies", _l("SLA policies"), roles.SUPERVISION, 80),
+        NavItem("sla.calendar", _l("Calendar"), roles.SUPERVISION, 81),
     ]
     reg.home_panels.append(HomePanel("sla/_panel_supervision.html", supervision_panel,
-                                     SUPERVISORS, 20))
+                                     roles.SUPERVISION, 20))
 
 
 def supervision_panel(user) -> dict:

@@ -7,16 +7,13 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from hotline import api
+from hotline.auth import roles
 from hotline.registry import CustomerSection, HomePanel, NavItem, registry
 from workorders import models  # noqa: F401 (tables)
 from workorders import panels
 from workorders.api import bp as api_bp
 from workorders.demo import load_demo_orders
 from workorders.views import bp
-
-EVERYONE = ("agent", "staff", "supervisor", "admin")
-DESK = ("agent", "supervisor", "admin")
-
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
@@ -26,15 +23,15 @@ def init_app(app: Flask) -> None:
     reg.customer_sections.append(CustomerSection("workorders/_household_orders.html",
                                                  panels.household_orders, order=20))
     reg.nav += [
-        NavItem("workorders.index", _l("Work orders"), EVERYONE, order=20),
-        NavItem("workorders.create", _l("New work order"), DESK, order=21),
-        NavItem("workorders.follow_ups", _l("Follow-ups"), DESK, order=22),
-        NavItem("workorders.routing_rules", _l("Routing rules"), ("admin",), order=80),
-        NavItem("workorders.categories", _l("Categories"), ("admin",), order=81),
+        NavItem("workorders.index", _l("Work orders"), roles.EVERYONE, order=20),
+        NavItem("workorders.create", _l("New work order"), roles.HOTLINE, order=21),
+        NavItem("workorders.follow_ups", _l("Follow-ups"), roles.HOTLINE, order=22),
+        NavItem("workorders.routing_rules", _l("Routing rules"), (roles.ADMIN,), order=80),
+        NavItem("workorders.categories", _l("Categories"), (roles.ADMIN,), order=81),
     ]
     reg.home_panels += [
-        HomePanel("workorders/panel.html", panels.agent_panel, ("agent",), 10),
-        HomePanel("workorders/panel.html", panels.staff_panel, ("staff",), 10),
-        HomePanel("workorders/panel.html", panels.supervisor_panel, ("supervisor", "admin"),
+        HomePanel("workorders/panel.html", panels.agent_panel, (roles.AGENT,), 10),
+        HomePanel("workorders/panel.html", panels.staff_panel, (roles.STAFF,), 10),
+        HomePanel("workorders/panel.html", panels.supervisor_panel, roles.SUPERVISION,
                   10),
     ]

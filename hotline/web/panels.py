@@ -53,16 +53,16 @@ def init_app(app: Flask) -> None:
         NavItem("web.home", _l("Home"), roles.EVERYONE, order=0),
         NavItem("customers.search", _l("Customers"), roles.HOTLINE, order=20),
         NavItem("outages.index", _l("Outages"), roles.EVERYONE, order=30),
-        NavItem("admin.users", _l("Users"), ("admin",), order=80),
-        NavItem("admin.departments", _l("Departments"), ("admin",), order=81),
-        NavItem("admin.areas", _l("Areas"), ("admin",), order=82),
+        NavItem("admin.users", _l("Users"), (roles.ADMIN,), order=80),
+        NavItem("admin.departments", _l("Departments"), (roles.ADMIN,), order=81),
+        NavItem("admin.areas", _l("Areas"), (roles.ADMIN,), order=82),
     ]
     reg.home_panels += [
         HomePanel("panels/customer_search.html", customer_search_context,
                   roles.CUSTOMER_CONTACT, order=10),
-        HomePanel("panels/outages.html", current_outages_context, ("agent", "staff"),
+        HomePanel("panels/outages.html", current_outages_context, (roles.AGENT, roles.STAFF),
                   order=20),
-        HomePanel("panels/department.html", department_context, ("staff",), order=10),
-        HomePanel("panels/supervisor.html", supervisor_context, ("supervisor",), order=20),
-        HomePanel("panels/admin.html", admin_context, ("admin",), order=10),
+        HomePanel("panels/department.html", department_context, (roles.STAFF,), order=10),
+        HomePanel("panels/supervisor.html", supervisor_context, (roles.SUPERVISOR,), order=20),
+        HomePanel("panels/admin.html", admin_context, (roles.ADMIN,), order=10),
     ]
