@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from hotline.extensions import db
 from hotline.registry import CustomerSection, NavItem, registry
-from ivr import call_batch, models  # noqa: F401 (tables)
+from ivr import call_batch, labels, models  # noqa: F401 (tables)
 from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
 from ivr.simulator import bp as simulator_bp
@@ -19,6 +19,7 @@ AGENT_ROLES = ("agent", "supervisor", "admin")
 
 def init_app(app: Flask) -> None:
     call_batch.install(app)
+    labels.init_app(app)
     for blueprint in (voice_bp, console_bp, simulator_bp):
         app.register_blueprint(blueprint)
     reg = registry(app)

@@ -7,8 +7,8 @@ from hotline.clock import utcnow
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.i18n import LOCALES
-from hotline.notifications.models import Notification
-from hotline.notifications.services import for_user
+from hotline.notifications import services as notices
+from hotline.notifications.services import for_user, unread_count
 from hotline.registry import registry
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -20,8 +20,7 @@ def _layout_context():
     user = current_user if current_user and current_user.is_authenticated else None
     return {
         "nav_items": registry().nav_for(user.role) if user else [],
-        "unread_notifications": len(for_user(db.session, user, unread_only=True))
-        if user else 0,
+        "unread_notifications": unread_count(db.session, user) if user else 0,
     }
 
 
@@ -44,14 +43,17 @@ def notifications():
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    visible = {n.id for n in for_user(db.session, current_user, limit=1000)}
-    row = db.session.get(Notification, notification_id)
-    if row is None or row.id not in visible:
-        raise NotFound("no such notification")
-    if row.read_at is None:
-        row.read_at = utcnow()
-        db.session.commit()
+    notices.mark_read(db.session, current_user, notification_id, utcnow())
+    db.session.commit()
     return redirect(request.referrer or url_for("web.notifications"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_all_read():
+    notices.mark_all_read(db.session, current_user, utcnow())
+    db.session.commit()
+    return redirect(url_for("web.notifications"))
 
 
 @bp.route("/lang/<locale>", methods=["POST"])

@@ -18,6 +18,7 @@ from hotline.directory.phones import try_e164
 from hotline.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
+from hotline.web.formatting import local_iso
 from sla import clocks
 from workorders.i18n import gettext as _
 from workorders.labels import ACTION, STATUS, label
@@ -244,7 +245,7 @@ def _request_extension(session, order, user, params, now):
                                fields={"new_due": "deadline already passed"})
     if new_due <= clock.due_at:
         raise ValidationFailed(_("The new time must be later than the current deadline."),
-                               fields={"new_due": "must be after " + clock.due_at.isoformat()})
+                               fields={"new_due": "must be after " + local_iso(clock.due_at)})
     order.extension_kind = clock.kind
     order.extension_due = new_due
     order.extension_reason = params["reason"].strip()
