@@ -63,7 +63,9 @@ def extract(package_dir: Path):
 
     method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
-                "_l": None, "_n": (1, 2), "tr": None, "tr_install": None}
+                "_l": None, "_n": (1, 2), "tr": None, "tr_install": None, "tr_here": None, "N_": None,
+                "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2),
+                "_lp": ((1, "c"), 2), "_p": ((1, "c"), 2)}
     catalog = Catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
             str(package_dir), method_map=method_map, keywords=keywords,
@@ -97,6 +99,65 @@ def update_catalog(package_dir: Path, locale: str = "zh_CN") -> list[str]:
     return [m.id for m in catalog if m.id and not m.string]
 
 
+def N_(message: str) -> str:
+    """Marks a msgid for the catalogs without translating it (translated later, per
+    reader)."""
+    return message
+
+
+class Message(str):
+    """Text translated for now that remembers its English msgid and parameters, so that
+    text stored once and read by many (a notification) is shown again in each reader's
+    language. It is a `str`: code that only wants the text never notices."""
+
+    msgid: str
+    params: dict
+
+    def __new__(cls, text: str, msgid: str, params: dict | None = None) -> "Message":
+        obj = super().__new__(cls, text)
+        obj.msgid = msgid
+        obj.params = dict(params or {})
+        return obj
+
+
+class Localized(str):
+    """A data value that has one text per language (an area's Chinese and English names);
+    its own text is the install language's."""
+
+    variants: dict
+
+    def __new__(cls, variants: dict[str, str], text: str | None = None) -> "Localized":
+        obj = super().__new__(cls, text if text is not None else _pick(variants,
+                                                                        install_locale()))
+        obj.variants = dict(variants)
+        return obj
+
+
+class Coded(str):
+    """A stored code shown through the label tables (`hotline.web.labels`), e.g. a
+    work-order category inside an SLA notification."""
+
+    kind: str
+    code: str
+
+    def __new__(cls, kind: str, code: str, text: str | None = None) -> "Coded":
+        obj = super().__new__(cls, text if text is not None else code)
+        obj.kind, obj.code = kind, code
+        return obj
+
+
+def _pick(variants: dict[str, str], locale: str) -> str:
+    language = locale.split("_")[0]
+    for key, text in variants.items():
+        if key.split("_")[0] == language:
+            return text
+    return next(iter(variants.values()), "")
+
+
+def localized(zh: str, en: str) -> Localized:
+    return Localized({"zh_CN": zh, "en": en})
+
+
 def tr(message: str, **params) -> str:
     """gettext for services shared by requests, jobs and CLI commands: translated in a
     request (the user's language), plain English elsewhere (logs, CLI)."""
@@ -104,8 +165,8 @@ def tr(message: str, **params) -> str:
     from flask_babel import gettext
 
     if has_request_context():
-        return gettext(message, **params)
-    return message % params if params else message
+        return Message(gettext(message, **params), message, params)
+    return Message(message % params if params else message, message, params)
 
 
 def install_locale() -> str:
@@ -121,6 +182,17 @@ def tr_install(message: str, **params) -> str:
     from flask_babel import force_locale, gettext
 
     if not has_app_context():
-        return message % params if params else message
+        return Message(message % params if params else message, message, params)
     with force_locale(current_app.config["HOTLINE_LOCALE"]):
-        return gettext(message, **params)
+        return Message(gettext(message, **params), message, params)
+
+
+def tr_here(message: str, **params) -> str:
+    """gettext in the reader's language within a request, else in the install's language
+    (clock jobs, CLI, demo load); remembers the msgid (see `Message`)."""
+    from flask import has_request_context
+    from flask_babel import gettext
+
+    if has_request_context():
+        return Message(gettext(message, **params), message, params)
+    return tr_install(message, **params)

@@ -10,7 +10,7 @@ from hotline import api
 from hotline.extensions import db
 from hotline.auth import roles
 from hotline.registry import CustomerSection, NavItem, registry
-from ivr import call_batch, models  # noqa: F401 (tables)
+from ivr import call_batch, labels, models  # noqa: F401 (tables)
 from ivr.api import bp as api_bp
 from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
@@ -19,6 +19,7 @@ from ivr.voice import bp as voice_bp
 
 def init_app(app: Flask) -> None:
     call_batch.install(app)
+    labels.init_app(app)
     for blueprint in (voice_bp, console_bp, simulator_bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(api_bp)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.errors import ValidationFailed
+from hotline.web.formatting import local_iso
 from sla import deadline_math
 from sla.deadline_math import Limit
 from sla.models import Deadline, SlaPolicy
@@ -148,7 +149,7 @@ def extend(session: Session, subject: Subject, kind: str, new_due: datetime, *, 
     row = rows[0]
     if new_due <= row.due_at:
         raise ValidationFailed(_("the new time must be later than the current deadline"),
-                               fields={"new_due": "must be after " + row.due_at.isoformat()})
+                               fields={"new_due": "must be after " + local_iso(row.due_at)})
     asked = requested_at or now
     if asked > row.due_at:
         raise ValidationFailed(_("R15: an extension must be asked for before the deadline"),

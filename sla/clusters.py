@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from hotline.db import add_once
 from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.i18n import tr_here
+from hotline.web.labels import coded
 from sla import clocks
 from sla.deadline_math import Limit
 from sla.models import Cluster, ClusterMember
@@ -92,8 +94,8 @@ def _open_cluster(session: Session, category: str, area_id: int, now: datetime,
                            now=now, rule="R13", ctx=ctx)
     notify_many(session, [Notice(
         f"cluster:{cluster.id}", "sla_cluster",
-        _("Cluster of %(category)s reports in one area: escalate by the second working day",
-          category=category),
+        tr_here("Cluster of %(category)s reports in one area: escalate by the second "
+                "working day", category=coded("category", category)),
         link=f"/sla/clusters/{cluster.id}", severity="danger", role="supervisor")], now)
     return cluster
 
@@ -121,8 +123,8 @@ def describe_clusters(session: Session, ids: list[int]) -> dict[int, SubjectInfo
     """The SubjectDescriber for ("cluster", id) deadlines."""
     rows = session.scalars(select(Cluster).where(Cluster.id.in_(ids)))
     return {c.id: SubjectInfo(subject_type="cluster", subject_id=c.id,
-                              label=_("cluster #%(id)s (%(category)s)", id=c.id,
-                                      category=c.category),
+                              label=tr_here("cluster #%(id)s (%(category)s)", id=c.id,
+                                            category=coded("category", c.category)),
                               link=f"/sla/clusters/{c.id}", area_id=c.area_id,
                               category=c.category, closed=c.status != "open")
             for c in rows}

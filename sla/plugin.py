@@ -10,7 +10,7 @@ from hotline.clock import utcnow
 from hotline.extensions import db
 from hotline.auth import roles
 from hotline.registry import HomePanel, NavItem, registry
-from sla import calendar_admin
+from sla import calendar_admin, labels
 from sla import models  # noqa: F401 (tables)
 from sla.api import bp as api_bp
 from sla.cli import calendar_cli, clock_command, sla_cli
@@ -22,6 +22,7 @@ from sla.watch import count_breached_open
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.register_blueprint(api_bp)
+    labels.init_app(app)
     for command in (calendar_cli, sla_cli, clock_command):
         app.cli.add_command(command)
     reg = registry(app)

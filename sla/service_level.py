@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.i18n import N_, tr_here
 from sla.level_rates import LevelRates
 from sla.models import ServiceLevelInterval
 from sla.notices import Notice, notify_many
@@ -168,15 +168,16 @@ def below_target_notices(rows: Iterable[ServiceLevelInterval],
         if level is not None and level < targets.service_level:
             notices.append(Notice(
                 f"service-level:{row.line}:{row.starts_at.isoformat()}", "service_level",
-                _("Service level %(level)s below target %(target)s (interval from %(start)s)",
-                  level=_percent(level), target=_percent(targets.service_level),
-                  start=start),
+                tr_here("Service level %(level)s below target %(target)s (interval from "
+                        "%(start)s)", level=_percent(level),
+                        target=_percent(targets.service_level), start=start),
                 link="/sla/wallboard", severity="warning", role="supervisor"))
         if rate is not None and rate < targets.answer_rate:
             notices.append(Notice(
                 f"answer-rate:{row.line}:{row.starts_at.isoformat()}", "service_level",
-                _("Answer rate %(rate)s below target %(target)s (interval from %(start)s)",
-                  rate=_percent(rate), target=_percent(targets.answer_rate), start=start),
+                tr_here("Answer rate %(rate)s below target %(target)s (interval from "
+                        "%(start)s)", rate=_percent(rate),
+                        target=_percent(targets.answer_rate), start=start),
                 link="/sla/wallboard", severity="warning", role="supervisor"))
     return notices
 
@@ -200,15 +201,15 @@ def day_below_target_notices(session: Session, now: datetime,
         targets = settings.targets(line)
         for kind, rate, target, text in (
                 ("answer-rate-day", day.answer_rate, targets.answer_rate,
-                 _("Answer rate of %(day)s was %(rate)s, below target %(target)s")),
+                 N_("Answer rate of %(day)s was %(rate)s, below target %(target)s")),
                 ("service-level-day", day.service_level, targets.service_level,
-                 _("Service level of %(day)s was %(rate)s, below target %(target)s"))):
+                 N_("Service level of %(day)s was %(rate)s, below target %(target)s"))):
             if rate is None or rate >= target:
                 continue
             notices.append(Notice(
                 f"{kind}:{line}:{yesterday.isoformat()}", "service_level",
-                text % {"day": yesterday.isoformat(), "rate": _percent(rate),
-                        "target": _percent(target)},
+                tr_here(text, day=yesterday.isoformat(), rate=_percent(rate),
+                        target=_percent(target)),
                 link=f"/sla/report?month={yesterday:%Y-%m}", severity="warning",
                 role="supervisor"))
     return notices

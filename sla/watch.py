@@ -6,6 +6,7 @@ Notifications carry deterministic dedupe keys on top of that."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -13,7 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.orm import Session
 
+from hotline.auth.models import User
 from hotline.directory.models import Department
+from hotline.i18n import N_
+from hotline.notifications.messages import spec
 from hotline.telephony.outbox import queue_sms
 from sla.models import Deadline
 from sla.notices import Notice, backups_of_department, describe, notify_many
@@ -69,12 +73,19 @@ def _claim(session: Session, where, values: dict) -> list[Hit]:
 
 
 def kind_labels() -> dict[str, str]:
-    return {
-        "accept": _("accept"), "respond": _("respond"), "on_site": _("on site"),
-        "reply": _("reply"), "resolve": _("resolve"), "follow_up": _("follow-up call"),
-        "survey": _("site survey"), "design": _("design"), "construction": _("construction"),
-        "escalate_cluster": _("cluster escalation"),
-    }
+    """The clocks' names inside a sentence, in the current language."""
+    from sla.labels import CLOCK_PHRASE
+
+    return {code: str(text) for code, text in CLOCK_PHRASE.items()}
+
+
+# The notices' texts: English msgids, stored with their parameters so that each reader sees
+# them in their own language (hotline.notifications.messages); `title` keeps the text in
+# the sweep's language for old consoles and logs.
+WARNING = N_("%(label)s: %(kind)s deadline approaching")
+BREACH = N_("%(label)s: %(kind)s deadline missed")
+ESCALATION = N_("Escalated: %(label)s missed its %(kind)s deadline")
+REMINDER = N_("Not accepted within the time limit: %(label)s — accept it now")
 
 
 class _Texts:
@@ -83,16 +94,51 @@ class _Texts:
 
     def __init__(self) -> None:
         self.kinds = kind_labels()
+        self.prefixes: dict[tuple[str, str], str] = {}
         # gettext without variables returns the translated template unformatted.
-        self.warning = _("Deadline approaching: %(kind)s of %(label)s")
-        self.breach = _("Deadline missed: %(kind)s of %(label)s")
-        self.escalation = _("督办: %(title)s")
-        self.reminder = _("Not accepted within the time limit: %(label)s — accept it now")
+        self.templates = {m: _(m) for m in (WARNING, BREACH, ESCALATION, REMINDER)}
         self.sms = _("[Water Hotline] %(label)s has not been accepted within the time limit. "
                      "Please accept it now.")
 
     def kind(self, kind: str) -> str:
         return self.kinds.get(kind, kind)
+
+    def notice(self, msgid: str, hit: "Hit", info: SubjectInfo, key: str, kind: str,
+               severity: str, **to) -> Notice:
+        """One notice of `msgid` about `hit`, addressed by `to` (user_id, role or
+        department_id). Its stored message (msgid, the clock's code, the subject's label)
+        is JSON text put together here: this runs 10,000 times a pass."""
+        text = self.templates[msgid] % {"kind": self.kind(hit.kind), "label": info.label}
+        label = info.label if type(info.label) is str else spec(info.label)
+        stored = self._prefix(msgid, hit.kind) + json.dumps(label, ensure_ascii=False) + "}}"
+        return Notice(key, kind, text, link=info.link, severity=severity, message=stored,
+                      **to)
+
+    def _prefix(self, msgid: str, kind: str) -> str:
+        found = self.prefixes.get((msgid, kind))
+        if found is None:
+            params = json.dumps({"label": "clock_phrase", "code": kind})
+            found = self.prefixes[(msgid, kind)] = (
+                '{"msgid": ' + json.dumps(msgid, ensure_ascii=False) + ', "params": {"kind": '
+                + params + ', "label": ')
+        return found
+
+
+def _people(session: Session, user_ids: set[int]) -> dict[int, tuple[str, int | None]]:
+    """Role and department of each user, to reach each person once per event."""
+    if not user_ids:
+        return {}
+    return {r.id: (r.role, r.department_id) for r in session.execute(
+        select(User.id, User.role, User.department_id).where(User.id.in_(user_ids)))}
+
+
+def _owner_needs_own_notice(people, info: SubjectInfo, *, supervisors_told: bool) -> bool:
+    """The owner hears of it unless their department's or their role's notice of the same
+    event already reaches them."""
+    role, department_id = people.get(info.owner_user_id, (None, None))
+    if department_id is not None and department_id == info.department_id:
+        return False
+    return not (supervisors_told and role == "supervisor")
 
 
 def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
@@ -100,49 +146,49 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
     hits = _claim(session, and_(UNWARNED, Deadline.warn_at <= now, Deadline.due_at > now),
                   {"warned_at": now})
     infos = describe(session, ports, (h.subject for h in hits))
+    people = _people(session, {i.owner_user_id for i in infos.values()} - {None})
     texts = _Texts()
     notices = []
     for hit in hits:
         info = infos[hit.subject]
         if info.closed:
             continue
-        title = texts.warning % {"kind": texts.kind(hit.kind), "label": info.label}
         base = f"warn:{hit.id}:{hit.stamp}"
         if info.department_id is not None:
-            notices.append(Notice(f"{base}:d{info.department_id}", "sla_warning", title,
-                                  link=info.link, severity="warning",
-                                  department_id=info.department_id))
-        if info.owner_user_id is not None:
-            notices.append(Notice(f"{base}:u{info.owner_user_id}", "sla_warning", title,
-                                  link=info.link, severity="warning",
-                                  user_id=info.owner_user_id))
+            notices.append(texts.notice(WARNING, hit, info, f"{base}:d{info.department_id}",
+                                        "sla_warning", "warning",
+                                        department_id=info.department_id))
+        if info.owner_user_id is not None and _owner_needs_own_notice(
+                people, info, supervisors_told=False):
+            notices.append(texts.notice(WARNING, hit, info, f"{base}:u{info.owner_user_id}",
+                                        "sla_warning", "warning", user_id=info.owner_user_id))
     return SweepResult(len(hits), notify_many(session, notices, now), 0, [h.id for h in hits])
 
 
 def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
-    """Mark clocks past due as breached and escalate to supervisors (督办). A breached
-    accept clock (R14) also reminds the department, its backups (R29) and its liaison."""
+    """Mark clocks past due as breached and escalate to supervisors (督办). The department
+    and the owner hear of it too, each person once: a breached accept clock (R14) reminds
+    the department (and its backups, R29, and its liaison) instead of a second notice."""
     hits = _claim(session, and_(UNBREACHED, Deadline.due_at <= now),
                   {"breached_at": Deadline.due_at, "escalated_at": now})
     infos = describe(session, ports, (h.subject for h in hits))
     open_hits = [h for h in hits if not infos[h.subject].closed]
+    people = _people(session, {infos[h.subject].owner_user_id for h in open_hits} - {None})
     texts = _Texts()
     notices: list[Notice] = []
     for hit in open_hits:
         info = infos[hit.subject]
         base = f"breach:{hit.id}:{_stamp(hit.due_at)}"
-        title = texts.breach % {"kind": texts.kind(hit.kind), "label": info.label}
-        notices.append(Notice(f"{base}:supervisor", "sla_breach",
-                              texts.escalation % {"title": title}, link=info.link,
-                              severity="danger", role="supervisor"))
-        if info.department_id is not None:
-            notices.append(Notice(f"{base}:d{info.department_id}", "sla_breach", title,
-                                  link=info.link, severity="danger",
-                                  department_id=info.department_id))
-        if info.owner_user_id is not None:
-            notices.append(Notice(f"{base}:u{info.owner_user_id}", "sla_breach", title,
-                                  link=info.link, severity="danger",
-                                  user_id=info.owner_user_id))
+        notices.append(texts.notice(ESCALATION, hit, info, f"{base}:supervisor", "sla_breach",
+                                    "danger", role="supervisor"))
+        if info.department_id is not None and hit.kind != "accept":
+            notices.append(texts.notice(BREACH, hit, info, f"{base}:d{info.department_id}",
+                                        "sla_breach", "danger",
+                                        department_id=info.department_id))
+        if info.owner_user_id is not None and _owner_needs_own_notice(
+                people, info, supervisors_told=True):
+            notices.append(texts.notice(BREACH, hit, info, f"{base}:u{info.owner_user_id}",
+                                        "sla_breach", "danger", user_id=info.owner_user_id))
     accept_hits = [h for h in open_hits if h.kind == "accept"]
     notices += _accept_reminders(session, accept_hits, infos, texts)
     sms = _liaison_sms(session, accept_hits, infos, now, texts)
@@ -152,23 +198,26 @@ def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
 def _accept_reminders(session: Session, hits: list[Hit],
                       infos: dict[tuple[str, int], SubjectInfo], texts: _Texts
                       ) -> list[Notice]:
-    """R14: not accepted within 20 minutes → remind the department; R29: re-notify the
-    backups of its absent staff."""
+    """R14: not accepted within 20 minutes → remind the department; R29: the backups of
+    its absent staff who work elsewhere hear of it too (those in the department see the
+    department's reminder)."""
     departments = {infos[h.subject].department_id for h in hits} - {None}
     backups = backups_of_department(session, departments)
+    people = _people(session, {u for ids in backups.values() for u in ids})
     notices = []
     for hit in hits:
         info = infos[hit.subject]
         if info.department_id is None:
             continue
-        title = texts.reminder % {"label": info.label}
         base = f"accept-reminder:{hit.id}:{hit.stamp}"
-        notices.append(Notice(f"{base}:d{info.department_id}", "sla_accept_reminder", title,
-                              link=info.link, severity="danger",
-                              department_id=info.department_id))
+        notices.append(texts.notice(REMINDER, hit, info, f"{base}:d{info.department_id}",
+                                    "sla_accept_reminder", "danger",
+                                    department_id=info.department_id))
         for user_id in backups.get(info.department_id, []):
-            notices.append(Notice(f"{base}:u{user_id}", "sla_accept_reminder", title,
-                                  link=info.link, severity="danger", user_id=user_id))
+            if people.get(user_id, (None, None))[1] == info.department_id:
+                continue
+            notices.append(texts.notice(REMINDER, hit, info, f"{base}:u{user_id}",
+                                        "sla_accept_reminder", "danger", user_id=user_id))
     return notices
 
 

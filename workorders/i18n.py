@@ -1,15 +1,12 @@
 """gettext that also works outside a request (clock jobs, CLI, demo load): there the
-utility's default language is used."""
+utility's default language is used. The text remembers its msgid and parameters
+(`hotline.i18n.Message`), so a notification made from it is shown in each reader's
+language."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context
-from flask_babel import force_locale
-from flask_babel import gettext as _gettext
+from hotline.i18n import tr_here
 
 
 def gettext(message: str, **variables) -> str:
-    if has_request_context():
-        return _gettext(message, **variables)
-    with force_locale(current_app.config.get("HOTLINE_LOCALE", "zh_CN")):
-        return _gettext(message, **variables)
+    return tr_here(message, **variables)

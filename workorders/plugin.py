@@ -10,7 +10,7 @@ from hotline import api
 from hotline.auth import roles
 from hotline.registry import CustomerSection, HomePanel, NavItem, registry
 from workorders import models  # noqa: F401 (tables)
-from workorders import panels
+from workorders import labels, panels
 from workorders.api import bp as api_bp
 from workorders.demo import load_demo_orders
 from workorders.views import bp
@@ -18,6 +18,7 @@ from workorders.views import bp
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.register_blueprint(api_bp)
+    labels.init_app(app)
     reg = registry(app)
     reg.add_demo_loader("workorders", load_demo_orders)
     reg.customer_sections.append(CustomerSection("workorders/_household_orders.html",

@@ -64,7 +64,9 @@ def require_role(*roles: str):
         def wrapped(*args: Any, **kwargs: Any):
             user = current_actor()
             if user is None or user.role not in roles:
-                raise Forbidden("you do not have permission for this")
+                from hotline.i18n import tr
+
+                raise Forbidden(tr("Your role may not open this page."))
             return view(*args, **kwargs)
 
         return wrapped

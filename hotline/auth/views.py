@@ -11,6 +11,7 @@ from hotline.auth.forms import LoginForm
 from hotline.auth.services import LoginRefused, authenticate
 from hotline.clock import utcnow
 from hotline.extensions import db
+from hotline.web.formatting import local_text
 from hotline.web.transactions import committed
 
 bp = Blueprint("auth", __name__)
@@ -43,7 +44,7 @@ def login():
         if refused.reason == "locked":
             form.form_errors.append(
                 _("Too many failed logins. Try again after %(time)s.",
-                  time=refused.locked_until.strftime("%H:%M UTC")))
+                  time=local_text(refused.locked_until, "%H:%M")))
             status = 429
         elif refused.reason == "inactive":
             form.form_errors.append(_("This account is disabled."))

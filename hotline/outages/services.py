@@ -14,7 +14,7 @@ from hotline.auth.models import User
 from hotline.directory.models import Area
 from hotline.errors import Conflict, Forbidden, ValidationFailed
 from hotline.i18n import tr as _
-from hotline.i18n import install_locale, tr_install
+from hotline.i18n import Localized, tr_install
 from hotline.notifications.services import notify
 from hotline.outages.models import OUTAGE_KINDS, OutageNotice, OutageUpdate
 from hotline.outages.rules import can_move, check_lead_time, initial_status
@@ -119,9 +119,9 @@ def create_outage(session: Session, actor: User, *, kind: str, area_ids: Sequenc
     session.add(outage)
     session.flush()
     # R26: every unit (and the agents answering callers) sees the notice.
-    english = install_locale().startswith("en")
-    places = ", ".join(a.name_en for a in areas) if english else "、".join(
-        a.name_zh for a in areas)
+    # The areas in each reader's language (the title is stored once, read by many).
+    places = Localized({"zh_CN": "、".join(a.name_zh for a in areas),
+                        "en": ", ".join(a.name_en for a in areas)})
     title = (tr_install("Planned outage: %(areas)s", areas=places) if kind == "planned"
              else tr_install("Emergency outage: %(areas)s", areas=places))
     notify(session, dedupe_key=f"outage:{outage.id}:announced", kind="outage", title=title,

@@ -8,7 +8,8 @@ from hotline.clock import utcnow
 from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.i18n import LOCALES
-from hotline.notifications.services import for_user, mark_read as mark_notification_read
+from hotline.notifications import services as notices
+from hotline.notifications.services import for_user, unread_count
 from hotline.registry import registry
 from hotline.web.transactions import act
 
@@ -21,8 +22,7 @@ def _layout_context():
     user = current_user if current_user and current_user.is_authenticated else None
     return {
         "nav_items": registry().nav_for(user.role) if user else [],
-        "unread_notifications": len(for_user(db.session, user, unread_only=True))
-        if user else 0,
+        "unread_notifications": unread_count(db.session, user) if user else 0,
     }
 
 
@@ -45,9 +45,16 @@ def notifications():
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
 def mark_read(notification_id: int):
-    return act(lambda: mark_notification_read(db.session, current_user, notification_id,
-                                              now=utcnow()),
+    return act(lambda: notices.mark_read(db.session, current_user, notification_id,
+                                         utcnow()),
                next_url=lambda _row: request.referrer or url_for("web.notifications"))
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@login_required
+def mark_all_read():
+    return act(lambda: notices.mark_all_read(db.session, current_user, utcnow()),
+               next_url=lambda _count: url_for("web.notifications"))
 
 
 @bp.route("/lang/<locale>", methods=["POST"])

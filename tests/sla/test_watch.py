@@ -102,10 +102,13 @@ def test_subject_without_describer_escalates_to_supervisors(app, session, clock,
 
 
 def test_accept_breach_reminds_department_backups_and_liaison(app, session, clock, orders, ctx):
-    # R14 (20 minutes, 24-hour liaison) and R29 (A/B cover).
+    # R14 (20 minutes, 24-hour liaison) and R29 (A/B cover). A backup in the department
+    # reads the department's reminder; a backup working elsewhere gets their own.
     dept = make_department(session, liaison_phone="+8613800001111")
-    backup = make_user(session, "staff", department=dept)
-    make_user(session, "staff", department=dept, absent=True, backup_user_id=backup.id)
+    colleague = make_user(session, "staff", department=dept)
+    outside = make_user(session, "staff", department=make_department(session))
+    make_user(session, "staff", department=dept, absent=True, backup_user_id=colleague.id)
+    make_user(session, "staff", department=dept, absent=True, backup_user_id=outside.id)
     orders.add(1, department_id=dept.id)
     now = clock.now()
     row = clocks.start_clock(session, ("work_order", 1), "accept", Limit(minutes=20), now=now,
@@ -113,12 +116,54 @@ def test_accept_breach_reminds_department_backups_and_liaison(app, session, cloc
     for _ in range(2):  # a second pass (or a second clock) sends nothing more
         sweep_breaches(session, ports(app), now + timedelta(minutes=20))
     stamp = int(row.due_at.timestamp())
-    assert f"accept-reminder:{row.id}:{stamp}:d{dept.id}" in keys(session)
-    assert f"accept-reminder:{row.id}:{stamp}:u{backup.id}" in keys(session)
+    assert keys(session) == sorted([
+        f"breach:{row.id}:{stamp}:supervisor", f"accept-reminder:{row.id}:{stamp}:d{dept.id}",
+        f"accept-reminder:{row.id}:{stamp}:u{outside.id}"])
     sms = session.scalars(select(OutboxMessage)).all()
     assert [(m.to_number, m.dedupe_key) for m in sms] == [
         ("+8613800001111", f"accept-sms:{row.id}:{stamp}")]
     assert "WO-1" in sms[0].body
+
+
+def test_each_person_hears_of_a_breach_once(app, session, clock, orders, ctx):
+    """Issue 12: an overdue deadline was reported twice — the department got "deadline
+    missed" and "not accepted" for one accept clock, and a supervisor who owns the order got
+    the supervisors' escalation and the owner's notice. Now one notice per person."""
+    from hotline.notifications.services import for_user
+
+    dept = make_department(session)
+    staff = make_user(session, "staff", department=dept)
+    supervisor = make_user(session, "supervisor")
+    agent = make_user(session, "agent")
+    orders.add(1, department_id=dept.id, owner_user_id=supervisor.id)
+    orders.add(2, department_id=dept.id, owner_user_id=staff.id)
+    orders.add(3, department_id=dept.id, owner_user_id=agent.id)
+    now = clock.now()
+    for subject in (1, 2, 3):
+        for kind in ("accept", "reply"):
+            clocks.start_clock(session, ("work_order", subject), kind, Limit(minutes=20),
+                               now=now, ctx=ctx)
+    sweep_breaches(session, ports(app), now + timedelta(minutes=21))
+    session.commit()
+    with app.test_request_context():
+        for person, expected in ((staff, 6), (supervisor, 6), (agent, 2)):
+            items = for_user(session, person, limit=100)
+            events = [(i.link, i.kind, i.title) for i in items]
+            assert len(items) == expected, events
+            # One item per (order, clock): never a second for the same missed deadline.
+            per_clock = {(i.link, "acceptance" in i.title or "签收" in i.title)
+                         for i in items}
+            assert len(per_clock) == len(items), events
+        # Stored once, read in each reader's language (issue 12, item 2).
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            titles = {i.title for i in for_user(session, agent)}
+        assert titles == {"WO-3: acceptance deadline missed", "WO-3: reply deadline missed"}
+        with force_locale("zh_CN"):
+            titles = {i.title for i in for_user(session, staff)}
+        assert "未在时限内签收：WO-1，请立即签收" in titles
+        assert "已超时：WO-2 的答复时限" in titles
 
 
 def test_sweep_uses_the_partial_indexes(app, session):

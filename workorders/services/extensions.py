@@ -40,7 +40,7 @@ def request_extension(session: Session, order: WorkOrder, user: User, params: di
                                fields={"new_due": "deadline already passed"})
     if new_due <= clock.due_at:
         raise ValidationFailed(_("The new time must be later than the current deadline."),
-                               fields={"new_due": "must be after " + clock.due_at.isoformat()})
+                               fields={"new_due": "must be after " + clock.due_at.astimezone(ctx.zone).isoformat()})
     order.extension_kind = clock.kind
     order.extension_due = new_due
     order.extension_reason = params["reason"].strip()
