@@ -20,7 +20,7 @@ from hotline.directory.models import Area, Department
 from hotline.directory.services import accounts_by_phone, list_areas, list_departments
 from hotline.errors import DomainError, NotFound
 from hotline.extensions import db
-from workorders import labels, schemas
+from workorders import labels, links, schemas
 from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
 from workorders.models import Category, RoutingRule
 from workorders.rules.states import STATUSES
@@ -141,6 +141,8 @@ def _list_query(args):
         overdue=True if args.get("overdue") == "1" else None,
         phone=args.get("phone") or None, account=args.get("account") or None,
         text=args.get("text") or None)
+    for name, moment in links.date_filters(args).items():
+        setattr(filters, name, moment)
     order = "newest"
     if view == "mine":
         filters.owner, filters.open_only, order = current_user.username, True, "due"
