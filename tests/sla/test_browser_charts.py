@@ -17,7 +17,7 @@ from tests.factories import make_token
 from tests.ivr.test_browser import browser, live_server  # noqa: F401 (fixtures)
 from tests.sla.test_reports import table_rows
 
-pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
+pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only, pytest.mark.commits]  # live server threads
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 DRAWN = """() => Array.from(document.querySelectorAll('[data-chart-url]'))
