@@ -23,7 +23,12 @@ ENV_KEYS = (
     "TWILIO_API_KEY_SECRET",
     "HOTLINE_PUBLIC_URL",
     "HOTLINE_TELEPHONY",
+    "OUTBOX_POLL_SECONDS",
+    "OUTBOX_CLAIM_SECONDS",
+    "TWILIO_HTTP_TIMEOUT_SECONDS",
 )
+# Keys read as numbers (the environment gives text).
+NUMBER_KEYS = ("OUTBOX_POLL_SECONDS", "OUTBOX_CLAIM_SECONDS", "TWILIO_HTTP_TIMEOUT_SECONDS")
 
 DEV_SECRET_KEY = "dev-only-not-secret"
 DEV_TWILIO_TOKEN = "dev-only-twilio-token"
@@ -50,6 +55,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "TWILIO_TWIML_APP_SID": "",
         "TWILIO_API_KEY_SID": "",
         "TWILIO_API_KEY_SECRET": "",
+        # The delivery worker: SQLite poll interval, how long a claim on a message lasts
+        # (must exceed the Twilio timeout), and the Twilio REST timeout.
+        "OUTBOX_POLL_SECONDS": 1.0,
+        "OUTBOX_CLAIM_SECONDS": 120.0,
+        "TWILIO_HTTP_TIMEOUT_SECONDS": 10.0,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
         "WTF_CSRF_TIME_LIMIT": None,
@@ -77,6 +87,16 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         if os.environ.get(key):
             config[key] = os.environ[key]
     config.update(overrides or {})
+    for key in NUMBER_KEYS:
+        try:
+            config[key] = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} must be a number of seconds, not {config[key]!r}") from None
+        if config[key] <= 0:
+            raise ConfigError(f"{key} must be more than 0 seconds, not {config[key]!r}")
+    if config["OUTBOX_CLAIM_SECONDS"] <= config["TWILIO_HTTP_TIMEOUT_SECONDS"]:
+        raise ConfigError("OUTBOX_CLAIM_SECONDS must exceed TWILIO_HTTP_TIMEOUT_SECONDS "
+                          "(a claim must outlast one Twilio request)")
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
     production = config["HOTLINE_ENV"] == "production"

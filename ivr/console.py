@@ -17,7 +17,7 @@ from hotline.directory.services import accounts_by_phone
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
-from hotline.telephony.outbox import queue_call
+from hotline.telephony.outbox import queue_call, resend as resend_messages
 from hotline.telephony.signature import public_base
 from ivr import calls, menus
 from ivr.models import AgentPresence, Call, CallbackRequest
@@ -202,4 +202,19 @@ def outbox():
     rows = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())
                                    .limit(200)))
     unmasked = current_user.role in ("supervisor", "admin")
-    return render_template("ivr/outbox.html", rows=rows, unmasked=unmasked)
+    return render_template("ivr/outbox.html", rows=rows, unmasked=unmasked, now=utcnow())
+
+
+@bp.route("/telephony/outbox/<int:message_id>/resend", methods=["POST"])
+@login_required
+@require_role(*AGENT_ROLES)
+def resend(message_id: int):
+    """Queue a failed message again; the delivery worker sends it."""
+    resend_messages(db.session, [message_id], now=utcnow())
+    db.session.commit()
+    current_app.logger.info("outbox: message %s re-sent by %s", message_id,
+                            current_user.username,
+                            extra={"fields": {"message_id": message_id,
+                                              "by": current_user.username}})
+    flash(_("Message #%(id)s will be sent again.", id=message_id), "success")
+    return redirect(url_for("ivr_console.outbox"))

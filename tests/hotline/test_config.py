@@ -31,3 +31,22 @@ def test_logs_never_carry_full_phone_numbers():
     line = mask_phone("call from +8613912345678 to 010-12345678")
     assert "13912345678" not in line
     assert "+861" in line and "78" in line
+
+
+def test_outbox_and_twilio_timings_are_numbers(tmp_path, monkeypatch):
+    loaded = config.load(str(tmp_path))
+    assert (loaded["OUTBOX_POLL_SECONDS"], loaded["OUTBOX_CLAIM_SECONDS"],
+            loaded["TWILIO_HTTP_TIMEOUT_SECONDS"]) == (1.0, 120.0, 10.0)
+    monkeypatch.setenv("TWILIO_HTTP_TIMEOUT_SECONDS", "4.5")
+    assert config.load(str(tmp_path))["TWILIO_HTTP_TIMEOUT_SECONDS"] == 4.5
+    monkeypatch.setenv("OUTBOX_POLL_SECONDS", "soon")
+    with pytest.raises(config.ConfigError, match="OUTBOX_POLL_SECONDS"):
+        config.load(str(tmp_path))
+
+
+def test_a_claim_must_outlast_a_twilio_request(tmp_path):
+    with pytest.raises(config.ConfigError, match="OUTBOX_CLAIM_SECONDS must exceed"):
+        config.load(str(tmp_path), {"OUTBOX_CLAIM_SECONDS": 10,
+                                    "TWILIO_HTTP_TIMEOUT_SECONDS": 10})
+    with pytest.raises(config.ConfigError, match="TWILIO_HTTP_TIMEOUT_SECONDS must be more"):
+        config.load(str(tmp_path), {"TWILIO_HTTP_TIMEOUT_SECONDS": 0})
