@@ -30,9 +30,10 @@ browser:
 run: install
 	$(HOTLINE) db upgrade
 	$(HOTLINE) demo load
-	@echo "Console: http://$(HOST):$(PORT)  (Ctrl-C stops web and clock)"
+	@echo "Console: http://$(HOST):$(PORT)  (Ctrl-C stops web, clock and worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(HOTLINE) clock & \
+	  $(HOTLINE) telephony worker & \
 	  $(HOTLINE) run --host $(HOST) --port $(PORT) --no-reload & \
 	  wait
 

@@ -55,6 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TWILIO_TWIML_APP_SID", str, "", "agents' TwiML App (softphone)"),
     Setting("TWILIO_API_KEY_SID", str, "", "API key for softphone tokens"),
     Setting("TWILIO_API_KEY_SECRET", str, "", "API key secret for softphone tokens"),
+    Setting("TWILIO_HTTP_TIMEOUT_SECONDS", float, 10.0, "Twilio REST timeout (worker)"),
+    Setting("OUTBOX_POLL_SECONDS", float, 1.0, "delivery worker's poll on SQLite"),
+    Setting("OUTBOX_CLAIM_SECONDS", float, 120.0,
+            "how long a worker's claim on a message lasts; must exceed the Twilio timeout"),
     # IVR
     Setting("IVR_CALLBACK_OFFER_SECONDS", int, 30, "queue wait before a callback is offered"),
     Setting("IVR_CALLBACK_DUE_MINUTES", int, 30, "when a callback request falls due"),
@@ -161,9 +165,23 @@ def _dev_secret(instance_path: str) -> str:
     return key
 
 
+POSITIVE_SECONDS = ("OUTBOX_POLL_SECONDS", "OUTBOX_CLAIM_SECONDS",
+                    "TWILIO_HTTP_TIMEOUT_SECONDS")
+
+
 def check(config: dict[str, Any]) -> None:
     """Refuse settings the app cannot run with, naming every one to set."""
     problems = []
+    for key in POSITIVE_SECONDS:
+        try:
+            config[key] = float(config[key])
+        except (TypeError, ValueError):
+            raise ConfigError(f"{key} must be a number of seconds, not {config[key]!r}") from None
+        if config[key] <= 0:
+            problems.append(f"{key} must be more than 0 seconds, not {config[key]!r}")
+    if config["OUTBOX_CLAIM_SECONDS"] <= config["TWILIO_HTTP_TIMEOUT_SECONDS"]:
+        problems.append("OUTBOX_CLAIM_SECONDS must exceed TWILIO_HTTP_TIMEOUT_SECONDS "
+                        "(a claim must outlast one Twilio request)")
     if config["HOTLINE_TELEPHONY"] not in TELEPHONY_MODES:
         problems.append(f"HOTLINE_TELEPHONY must be one of {', '.join(TELEPHONY_MODES)} "
                         f"(not {config['HOTLINE_TELEPHONY']!r})")

@@ -18,6 +18,7 @@ from hotline.directory.services import accounts_by_phone
 from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
+from hotline.telephony.outbox import resend as resend_messages
 from hotline.telephony.signature import public_base
 from hotline.web.transactions import act, committed
 from ivr import callbacks as callback_service
@@ -168,4 +169,22 @@ def outbox():
     rows = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())
                                    .limit(200)))
     unmasked = current_user.role in roles.SUPERVISION
-    return render_template("ivr/outbox.html", rows=rows, unmasked=unmasked)
+    return render_template("ivr/outbox.html", rows=rows, unmasked=unmasked, now=utcnow())
+
+
+def _resend(message_id: int) -> int:
+    resend_messages(db.session, [message_id], now=utcnow())
+    current_app.logger.info("outbox: message %s re-sent by %s", message_id,
+                            current_user.username,
+                            extra={"fields": {"message_id": message_id,
+                                              "by": current_user.username}})
+    return message_id
+
+
+@bp.route("/telephony/outbox/<int:message_id>/resend", methods=["POST"])
+@login_required
+@require_role(*roles.HOTLINE)
+def resend(message_id: int):
+    """Queue a failed message again; the delivery worker sends it."""
+    return act(lambda: _resend(message_id), next_url=lambda _id: url_for("ivr_console.outbox"),
+               saved_message=_("Message #%(id)s will be sent again.", id=message_id))

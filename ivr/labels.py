@@ -23,6 +23,7 @@ CALLBACK_RESULT = {"pending": _lp("callback", "Pending"),
                    "no_answer": _lp("callback", "No answer"),
                    "cancelled": _lp("callback", "Cancelled")}
 OUTBOX_STATUS = {"pending": _lp("outbox", "Waiting to send"), "sent": _lp("outbox", "Sent"),
+                 "sending": _lp("outbox", "Sending"),
                  "failed": _lp("outbox", "Failed")}
 OUTBOX_CHANNEL = {"sms": _lp("outbox", "SMS"), "call": _lp("outbox", "Call")}
 # The steps `ivr.voice` records in `Call.ivr_path`.

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from hotline.telephony.delivery import deliver_due
 from sla import service_level
 from sla.clusters import detect_clusters
 from sla.ports import ports
@@ -55,12 +56,23 @@ def roll_up_service_level(session: Session, app: Flask, now: datetime) -> dict:
     return {"intervals": count}
 
 
-def deliver_outbox(session: Session, app: Flask, now: datetime) -> dict:
-    """Retry outbound SMS/calls whose delivery failed or was never attempted."""
-    from hotline.telephony.outbox import deliver_pending
-    from hotline.telephony.plugin import telephony
+# The clock's outbox job is a safety net for a missing delivery worker: it sends only what
+# has waited this long past its time, and stops claiming after its budget, so a hanging
+# Twilio holds it for at most the budget plus one TWILIO_HTTP_TIMEOUT_SECONDS. It runs on
+# the scheduler's thread pool, so the other jobs never wait for it either way.
+OUTBOX_SAFETY_NET_AFTER = timedelta(minutes=1)
+OUTBOX_BUDGET_SECONDS = 5.0
 
-    return {"attempted": deliver_pending(session, telephony(app), now)}
+
+def deliver_outbox(session: Session, app: Flask, now: datetime) -> dict:
+    """Send outbound SMS/calls that no delivery worker picked up (claims keep the clock and
+    the workers from sending one twice). Each message has its own short transactions."""
+    attempted = deliver_due(app, worker="clock", due_before=now - OUTBOX_SAFETY_NET_AFTER,
+                            budget_seconds=OUTBOX_BUDGET_SECONDS)
+    if attempted:
+        log.warning("clock sent %s outbox message(s) overdue by over a minute: is the "
+                    "`hotline telephony worker` process running?", attempted)
+    return {"attempted": attempted}
 
 
 def activate_outages(session: Session, app: Flask, now: datetime) -> dict:

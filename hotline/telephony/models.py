@@ -12,7 +12,11 @@ STATUSES = ("pending", "sent", "failed")
 
 
 class OutboxMessage(Base):
-    """An outbound SMS or call. Never deleted: it is the record of what was said to whom."""
+    """An outbound SMS or call. Never deleted: it is the record of what was said to whom.
+
+    A delivery worker claims a pending row (`claimed_by`, `claimed_until`) in a short
+    transaction of its own, calls Twilio with no transaction open, then records the outcome
+    and clears the claim. A claim whose worker died lapses at `claimed_until`."""
 
     __tablename__ = "outbox_messages"
     __table_args__ = (
@@ -39,3 +43,5 @@ class OutboxMessage(Base):
     subject_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

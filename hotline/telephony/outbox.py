@@ -1,19 +1,32 @@
-"""Queue outbound messages inside the business transaction; deliver them after commit."""
+"""Queue outbound messages inside the business transaction. Nothing here talks to Twilio:
+a delivery worker (`hotline/telephony/delivery.py`, `hotline telephony worker`) sends what
+the committed transactions left in the outbox."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hotline.db import add_once
 from hotline.directory.phones import masked
-from hotline.telephony.adapter import DeliveryError, TelephonyAdapter
+from hotline.errors import Conflict, NotFound
 from hotline.telephony.models import OutboxMessage
 
 MAX_ATTEMPTS = 6
-NEW_IDS_KEY = "hotline.outbox.new"
+# PostgreSQL: the channel the delivery workers LISTEN on.
+NOTIFY_CHANNEL = "hotline_outbox"
+
+
+def wake_workers(session: Session) -> None:
+    """PostgreSQL: NOTIFY the delivery workers. The server delivers the notification only
+    when this transaction commits (never on rollback), so a worker never looks before the
+    row is visible. SQLite has no NOTIFY: its workers poll."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))
 
 
 def _queue(session: Session, *, channel: str, to: str, body: str, now: datetime,
@@ -32,14 +45,14 @@ def _queue(session: Session, *, channel: str, to: str, body: str, now: datetime,
     else:
         session.add(message)
     session.flush()
-    session.info.setdefault(NEW_IDS_KEY, []).append(message.id)
+    wake_workers(session)
     return message
 
 
 def queue_sms(session: Session, to: str, body: str, *, now: datetime,
               dedupe_key: str | None = None,
               subject: tuple[str, int] | None = None) -> OutboxMessage:
-    """Record an SMS to send once the current transaction commits."""
+    """Record an SMS; the delivery worker sends it once the current transaction commits."""
     return _queue(session, channel="sms", to=to, body=body, now=now,
                   dedupe_key=dedupe_key, subject=subject)
 
@@ -47,7 +60,7 @@ def queue_sms(session: Session, to: str, body: str, *, now: datetime,
 def queue_call(session: Session, to: str, url: str, purpose: str, *, now: datetime,
                dedupe_key: str | None = None,
                subject: tuple[str, int] | None = None) -> OutboxMessage:
-    """Record an outbound call to place once the current transaction commits."""
+    """Record an outbound call; the delivery worker places it once the transaction commits."""
     return _queue(session, channel="call", to=to, body=purpose, call_url=url, now=now,
                   dedupe_key=dedupe_key, subject=subject)
 
@@ -56,43 +69,39 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def deliver(session: Session, message: OutboxMessage, adapter: TelephonyAdapter,
-            now: datetime) -> None:
-    message.attempts += 1
-    message.provider = adapter.name
-    try:
-        if message.channel == "sms":
-            sid = adapter.send_sms(message.to_number, message.body)
-        else:
-            sid = adapter.place_call(message.to_number, message.call_url)
-    except DeliveryError as err:
-        message.last_error = f"{err.code or ''} {err}".strip()
-        if err.permanent or message.attempts >= MAX_ATTEMPTS:
-            message.status = "failed"
-        else:
-            message.next_attempt_at = now + backoff(message.attempts)
-        return
-    message.status = "sent"
-    message.provider_sid = sid
-    message.sent_at = now
-    message.last_error = ""
+def resend(session: Session, ids: Iterable[int], *, now: datetime) -> list[OutboxMessage]:
+    """Put failed messages back in the queue with a fresh set of attempts; the delivery
+    worker sends them. Every id is checked first: an unknown id, or a message that is not
+    failed (still waiting, or sent), is refused by name and nothing changes."""
+    wanted = list(dict.fromkeys(ids))
+    rows = {m.id: m for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.id.in_(wanted)))}
+    missing = [i for i in wanted if i not in rows]
+    if missing:
+        raise NotFound(_("No message #%(id)s.", id=missing[0]), fields={"id": missing[0]})
+    for message_id in wanted:
+        message = rows[message_id]
+        if message.status == "sent":
+            raise Conflict(_("Message #%(id)s was sent already.", id=message_id),
+                           fields={"id": message_id})
+        if message.status != "failed":
+            raise Conflict(_("Message #%(id)s is still waiting to be sent.", id=message_id),
+                           fields={"id": message_id})
+    for message_id in wanted:
+        message = rows[message_id]
+        message.status = "pending"
+        message.attempts = 0
+        message.next_attempt_at = now
+        message.claimed_by = None
+        message.claimed_until = None
+    session.flush()
+    wake_workers(session)
+    return [rows[i] for i in wanted]
 
 
-def deliver_pending(session: Session, adapter: TelephonyAdapter, now: datetime, *,
-                    ids: list[int] | None = None, limit: int = 100) -> int:
-    """Deliver pending messages whose time has come (or exactly `ids`). Returns how many
-    were attempted. Rows are locked so two clock processes never send one twice."""
-    stmt = (select(OutboxMessage)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id).limit(limit))
-    if ids is not None:
-        stmt = stmt.where(OutboxMessage.id.in_(ids))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    messages = list(session.scalars(stmt))
-    for message in messages:
-        deliver(session, message, adapter, now)
-    return len(messages)
+def shown_number(to: str) -> str:
+    """A number as a log line or a notification may show it (softphone targets as they are)."""
+    return to if to.startswith("client:") else masked(to)
 
 
 def describe(message: OutboxMessage) -> str:

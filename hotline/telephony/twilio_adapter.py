@@ -10,17 +10,19 @@ from twilio.rest import Client
 from hotline.telephony.adapter import DeliveryError
 
 
-# Seconds to wait for Twilio's REST API: a hung request must not stall the delivery pass
-# (a timeout is transient: the message is retried with backoff).
-REQUEST_TIMEOUT = 15
+# Seconds to wait for Twilio's REST API (TWILIO_HTTP_TIMEOUT_SECONDS): a hung request must
+# not stall the delivery worker. A timeout is transient: the message is retried with backoff.
+DEFAULT_TIMEOUT = 10.0
 
 
 class TwilioAdapter:
     name = "twilio"
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, http_client=None,
-                 sms_status_callback: str = ""):
-        http_client = http_client or TwilioHttpClient(timeout=REQUEST_TIMEOUT)
+                 sms_status_callback: str = "", timeout: float = DEFAULT_TIMEOUT):
+        if timeout <= 0:
+            raise ValueError("the Twilio HTTP timeout must be a positive number of seconds")
+        http_client = http_client or TwilioHttpClient(timeout=timeout)
         self.client = Client(account_sid, auth_token, http_client=http_client)
         self.from_number = from_number
         # Where Twilio reports a message's fate after accepting it (failed, undelivered).
@@ -46,4 +48,5 @@ class TwilioAdapter:
             raise DeliveryError(err.msg or str(err), permanent=permanent,
                                 code=err.code) from err
         except (TwilioException, OSError) as err:
+            # OSError covers requests' ConnectTimeout/ReadTimeout and refused connections.
             raise DeliveryError(str(err) or type(err).__name__, permanent=False) from err

@@ -105,3 +105,22 @@ def test_every_key_the_code_reads_is_declared_in_one_place():
     undeclared = {k: v for k, v in used.items()
                   if k not in config.BY_NAME and k not in INTERNAL and k not in config.FIXED}
     assert not undeclared, f"declare these in hotline/config.py SETTINGS: {undeclared}"
+
+
+def test_outbox_and_twilio_timings_are_numbers(tmp_path, monkeypatch):
+    loaded = config.load(str(tmp_path))
+    assert (loaded["OUTBOX_POLL_SECONDS"], loaded["OUTBOX_CLAIM_SECONDS"],
+            loaded["TWILIO_HTTP_TIMEOUT_SECONDS"]) == (1.0, 120.0, 10.0)
+    monkeypatch.setenv("TWILIO_HTTP_TIMEOUT_SECONDS", "4.5")
+    assert config.load(str(tmp_path))["TWILIO_HTTP_TIMEOUT_SECONDS"] == 4.5
+    monkeypatch.setenv("OUTBOX_POLL_SECONDS", "soon")
+    with pytest.raises(config.ConfigError, match="OUTBOX_POLL_SECONDS"):
+        config.load(str(tmp_path))
+
+
+def test_a_claim_must_outlast_a_twilio_request(tmp_path):
+    with pytest.raises(config.ConfigError, match="OUTBOX_CLAIM_SECONDS must exceed"):
+        config.load(str(tmp_path), {"OUTBOX_CLAIM_SECONDS": 10,
+                                    "TWILIO_HTTP_TIMEOUT_SECONDS": 10})
+    with pytest.raises(config.ConfigError, match="TWILIO_HTTP_TIMEOUT_SECONDS must be more"):
+        config.load(str(tmp_path), {"TWILIO_HTTP_TIMEOUT_SECONDS": 0})

@@ -39,3 +39,45 @@ def test_every_model_table_exists(app):
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
     assert set(db.metadata.tables) <= tables
+
+
+def test_outbox_claims_migration_keeps_every_message(backend, tmp_path):
+    """core_0003_outbox adds the delivery worker's claim columns to an outbox that already
+    holds messages: every row and value stays, unclaimed."""
+    from datetime import datetime, timezone
+
+    from hotline.app import create_app
+    from hotline.clock import FixedClock
+    from tests.conftest import PG_URL, T0, base_config
+    from tests.databases import create_scratch, drop_scratch
+
+    url = (create_scratch(PG_URL, prefix="hotline_mig") if backend == "postgresql"
+           else f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    app = create_app(base_config(url, str(tmp_path), FixedClock(T0)))
+    try:
+        upgrade(app, "core_0002")
+        when = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+        row = {"channel": "sms", "to_number": "+8613912345678", "body": "已受理", "call_url": "",
+               "status": "failed", "attempts": 6, "next_attempt_at": when,
+               "last_error": "20503 busy", "provider": "twilio", "provider_sid": "",
+               "dedupe_key": "keep-1", "subject_type": "work_order", "subject_id": 7,
+               "created_at": when, "sent_at": None}
+        with app.app_context():
+            with db.engine.begin() as conn:
+                assert "claimed_by" not in {
+                    c["name"] for c in inspect(conn).get_columns("outbox_messages")}
+                conn.execute(db.metadata.tables["outbox_messages"].insert(), [row])
+        upgrade(app)
+        with app.app_context():
+            with db.engine.connect() as conn:
+                stored = [dict(r._mapping) for r in conn.execute(
+                    db.metadata.tables["outbox_messages"].select())]
+            db.engine.dispose()
+        assert len(stored) == 1
+        assert {k: stored[0][k] for k in row} == row
+        assert (stored[0]["claimed_by"], stored[0]["claimed_until"]) == (None, None)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if backend == "postgresql":
+            drop_scratch(url)

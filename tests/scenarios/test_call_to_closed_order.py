@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from hotline.telephony.delivery import deliver_due
 from hotline.telephony.models import OutboxMessage
 from ivr.calls import set_availability
 from ivr.models import Call
@@ -110,6 +111,10 @@ def test_leak_call_to_closed_order(app, session, clock, make_caller, twilio_post
     assert order.department_id == utility.crew.id  # R7: maintenance of the caller's area
     assert order.owner_id == utility.agent.id  # R20: first-contact ownership
     assert order.call_sid == caller.sid
+    sms = session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()
+    assert any(number in m.body and m.status == "pending" for m in sms)  # queued, not sent
+    assert deliver_due(app) >= 1  # the delivery worker's step sends it
+    session.expire_all()
     sms = session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()
     assert any(number in m.body and m.status == "sent" for m in sms), [(m.body, m.status, m.last_error) for m in sms]
     assert session.scalar(select(Call).where(Call.call_sid == caller.sid)).outcome == "answered"

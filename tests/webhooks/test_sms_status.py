@@ -3,18 +3,25 @@
 import pytest
 from sqlalchemy import select
 
+from hotline.telephony.delivery import deliver_due
 from hotline.telephony.models import OutboxMessage
 from hotline.telephony.outbox import queue_sms
 from tests.ivr.conftest import twilio_post  # noqa: F401 (fixture)
+
+# The delivery worker claims and records in transactions of its own (other connections,
+# threads): these tests commit for real.
+pytestmark = pytest.mark.commits
 
 URL = "/webhooks/twilio/sms-status"
 
 
 @pytest.fixture
-def sent(session, clock):
+def sent(app, session, clock):
     message = queue_sms(session, "+8613912345678", "hello", now=clock.now())
     session.commit()
+    assert deliver_due(app) == 1  # the delivery worker's step
     session.refresh(message)
+    assert message.status == "sent"
     message.provider_sid = "SMabc"
     session.commit()
     return message

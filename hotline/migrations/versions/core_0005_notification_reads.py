@@ -8,7 +8,7 @@ it shows as unread once more for each of them. `notifications.message` holds the
 msgid and parameters of the title.
 
 Revision ID: core_0005
-Revises: core_0002
+Revises: core_0003_outbox
 Create Date: 2026-11-24
 """
 from alembic import op
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import hotline.db
 
 revision = 'core_0005'
-down_revision = 'core_0002'
+down_revision = 'core_0003_outbox'
 branch_labels = None
 depends_on = None
 
