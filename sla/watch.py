@@ -74,6 +74,7 @@ def kind_labels() -> dict[str, str]:
         "reply": _("reply"), "resolve": _("resolve"), "follow_up": _("follow-up call"),
         "survey": _("site survey"), "design": _("design"), "construction": _("construction"),
         "escalate_cluster": _("cluster escalation"),
+        "escalate_repeat": _("repeated-complaint escalation"),
     }
 
 
@@ -111,11 +112,13 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
         if info.department_id is not None:
             notices.append(Notice(f"{base}:d{info.department_id}", "sla_warning", title,
                                   link=info.link, severity="warning",
-                                  department_id=info.department_id))
+                                  department_id=info.department_id,
+                                  exclude_user_id=info.recused_user_id))
         if info.owner_user_id is not None:
             notices.append(Notice(f"{base}:u{info.owner_user_id}", "sla_warning", title,
                                   link=info.link, severity="warning",
-                                  user_id=info.owner_user_id))
+                                  user_id=info.owner_user_id,
+                                  exclude_user_id=info.recused_user_id))
     return SweepResult(len(hits), notify_many(session, notices, now), 0, [h.id for h in hits])
 
 
@@ -134,15 +137,18 @@ def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
         title = texts.breach % {"kind": texts.kind(hit.kind), "label": info.label}
         notices.append(Notice(f"{base}:supervisor", "sla_breach",
                               texts.escalation % {"title": title}, link=info.link,
-                              severity="danger", role="supervisor"))
+                              severity="danger", role="supervisor",
+                              exclude_user_id=info.recused_user_id))
         if info.department_id is not None:
             notices.append(Notice(f"{base}:d{info.department_id}", "sla_breach", title,
                                   link=info.link, severity="danger",
-                                  department_id=info.department_id))
+                                  department_id=info.department_id,
+                                  exclude_user_id=info.recused_user_id))
         if info.owner_user_id is not None:
             notices.append(Notice(f"{base}:u{info.owner_user_id}", "sla_breach", title,
                                   link=info.link, severity="danger",
-                                  user_id=info.owner_user_id))
+                                  user_id=info.owner_user_id,
+                                  exclude_user_id=info.recused_user_id))
     accept_hits = [h for h in open_hits if h.kind == "accept"]
     notices += _accept_reminders(session, accept_hits, infos, texts)
     sms = _liaison_sms(session, accept_hits, infos, now, texts)
@@ -165,10 +171,12 @@ def _accept_reminders(session: Session, hits: list[Hit],
         base = f"accept-reminder:{hit.id}:{hit.stamp}"
         notices.append(Notice(f"{base}:d{info.department_id}", "sla_accept_reminder", title,
                               link=info.link, severity="danger",
-                              department_id=info.department_id))
+                              department_id=info.department_id,
+                              exclude_user_id=info.recused_user_id))
         for user_id in backups.get(info.department_id, []):
             notices.append(Notice(f"{base}:u{user_id}", "sla_accept_reminder", title,
-                                  link=info.link, severity="danger", user_id=user_id))
+                                  link=info.link, severity="danger", user_id=user_id,
+                                  exclude_user_id=info.recused_user_id))
     return notices
 
 
