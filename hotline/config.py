@@ -80,6 +80,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_CLUSTER_SIZE", int, 3, "R13: complaints that make a cluster"),
     Setting("HOTLINE_CLUSTER_WINDOW_MINUTES", int, 0,
             "R13: cluster window in minutes; 0 is the local day"),
+    Setting("HOTLINE_REPEAT_COMPLAINT_DAYS", int, 30,
+            "R13: a complaint repeats an order still open or closed this many days ago"),
     Setting("HOTLINE_WALLBOARD_REFRESH_SECONDS", int, 10, "wallboard refresh"),
     Setting("HOTLINE_CLOCK_TICK_SECONDS", float, 15.0, "clock: how often jobs run"),
     Setting("HOTLINE_CLOCK_ROLLUP_SECONDS", float, 60.0, "clock: service-level rollups"),

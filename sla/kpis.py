@@ -45,6 +45,8 @@ def on_time_rates(session: Session, ports: SlaPorts, start: datetime, end: datet
                Deadline.met_at, Deadline.due_at, Deadline.breached_at)
         .where(Deadline.due_at >= start, Deadline.due_at < end,
                Deadline.subject_type != "cluster",
+               # R13: a repeated complaint's escalation is the manager's clock, not the unit's.
+               Deadline.kind != "escalate_repeat",
                or_(Deadline.state == "met",
                    and_(Deadline.breached_at.is_not(None), Deadline.state != "cancelled")))
     ).all()

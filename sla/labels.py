@@ -16,6 +16,7 @@ CLOCK_KIND = {
     "survey": _lp("clock", "Site survey"), "design": _lp("clock", "Design"),
     "construction": _lp("clock", "Construction"),
     "escalate_cluster": _lp("clock", "Cluster escalation"),
+    "escalate_repeat": _lp("clock", "Repeated-complaint escalation"),
 }
 # A clock inside a sentence ("WO-…: acceptance deadline missed").
 CLOCK_PHRASE = {
@@ -26,12 +27,14 @@ CLOCK_PHRASE = {
     "survey": _lp("clock phrase", "site survey"), "design": _lp("clock phrase", "design"),
     "construction": _lp("clock phrase", "construction"),
     "escalate_cluster": _lp("clock phrase", "cluster escalation"),
+    "escalate_repeat": _lp("clock phrase", "repeated-complaint escalation"),
 }
 # When a policy's clock starts.
 STARTS_ON = {"open": _lp("clock starts", "When the order is opened"),
              "dispatch": _lp("clock starts", "When it is dispatched"),
              "resolve": _lp("clock starts", "When it is resolved"),
-             "cluster": _lp("clock starts", "When a cluster forms")}
+             "cluster": _lp("clock starts", "When a cluster forms"),
+             "repeat": _lp("clock starts", "When a repeated complaint is logged")}
 CALENDAR_DAY = {"holiday": _lp("calendar", "Holiday"),
                 "adjusted_workday": _lp("calendar", "Adjusted working day"),
                 "override_holiday": _lp("calendar", "Holiday (override)"),

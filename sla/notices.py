@@ -7,7 +7,7 @@ import json
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Text, bindparam, column, select, table, text
@@ -38,6 +38,8 @@ class Notice:
     # reader's language: a spec, or its JSON text (the sweeps build thousands a pass);
     # taken from `title` when it is a `hotline.i18n.Message`.
     message: dict | str | None = None
+    # R28: the staff member the notice's subject (a complaint) is about never receives it.
+    exclude_user_id: int | None = None
 
     def stored_message(self) -> str | None:
         """The `notifications.message` value as JSON text."""
@@ -74,6 +76,7 @@ def describe(session: Session, ports: SlaPorts,
 def notify_many(session: Session, notices: Iterable[Notice], now: datetime) -> int:
     """Insert the notices whose dedupe key is new (INSERT … ON CONFLICT DO NOTHING, on
     SQLite and PostgreSQL), in multi-row batches; returns how many were new."""
+    notices = recuse(session, notices)
     rows = [{
         "kind": n.kind, "severity": n.severity, "title": n.title[:200], "body": n.body,
         "link": n.link[:300], "recipient_user_id": n.user_id, "recipient_role": n.role,
@@ -94,6 +97,40 @@ _SQLITE_TABLE = table("notifications", *(column(c) for c in (
     "kind", "severity", "title", "body", "link", "recipient_user_id", "recipient_role",
     "department_id", "dedupe_key")), column("message", Text()),
     column("created_at", UTCDateTime()))
+
+
+def recuse(session: Session, notices: Iterable[Notice]) -> list[Notice]:
+    """R28: a notice never reaches the staff member its complaint is about. One addressed to
+    them is dropped; one to their department or role goes to each of the others instead
+    (dedupe key + ":u<id>"). Notices without `exclude_user_id` pass unchanged."""
+    notices = list(notices)
+    excluded = {n.exclude_user_id for n in notices if n.exclude_user_id is not None}
+    if not excluded:
+        return notices
+    who = {row.id: row for row in session.execute(
+        select(User.id, User.department_id, User.role).where(User.id.in_(excluded)))}
+    members: dict[tuple, list[int]] = {}
+    kept = []
+    for n in notices:
+        person = who.get(n.exclude_user_id)
+        if person is None:
+            kept.append(n)
+        elif n.user_id is not None:
+            if n.user_id != person.id:
+                kept.append(n)
+        elif (n.department_id is not None and n.department_id == person.department_id) or (
+                n.department_id is None and n.role is not None and n.role == person.role):
+            key = ("d", n.department_id) if n.department_id is not None else ("r", n.role)
+            if key not in members:
+                column = User.department_id if key[0] == "d" else User.role
+                members[key] = list(session.scalars(select(User.id).where(
+                    column == key[1], User.active.is_(True)).order_by(User.id)))
+            kept += [replace(n, dedupe_key=f"{n.dedupe_key}:u{uid}", user_id=uid, role=None,
+                             department_id=None)
+                     for uid in members[key] if uid != person.id]
+        else:
+            kept.append(n)
+    return kept
 
 
 # One statement whose rows travel as one JSON document: PostgreSQL unpacks the batch

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sla.deadline_math import Limit
 
-# When a clock starts: when the order is opened, dispatched to a department, or resolved.
-STARTS_ON = ("open", "dispatch", "resolve", "cluster")
+# When a clock starts: when the order is opened, dispatched to a department, or resolved; when
+# a cluster forms, or an order turns out to repeat an earlier complaint (R13).
+STARTS_ON = ("open", "dispatch", "resolve", "cluster", "repeat")
 KINDS = ("accept", "respond", "on_site", "reply", "resolve", "follow_up", "survey", "design",
-         "construction", "escalate_cluster")
+         "construction", "escalate_cluster", "escalate_repeat")
 # R6: answered on the call, never dispatched, so no clock runs.
 NO_CLOCK_CATEGORIES = ("general_enquiry",)
 
@@ -42,6 +43,8 @@ DEFAULT_POLICIES: tuple[PolicySpec, ...] = (
     PolicySpec("*", "resolve", Limit(working_days=5), "open", "R20 R21"),
     PolicySpec("*", "follow_up", Limit(minutes=24 * 60), "resolve", "R23"),
     PolicySpec("*", "escalate_cluster", Limit(working_days=2), "cluster", "R13"),
+    # R13: a repeated complaint (重复投诉) reaches the manager by the second working day.
+    PolicySpec("*", "escalate_repeat", Limit(working_days=2), "repeat", "R13"),
 )
 
 

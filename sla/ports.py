@@ -27,6 +27,8 @@ class SubjectInfo:
     area_id: int | None = None
     category: str | None = None
     closed: bool = False
+    # R28: the staff member the subject (a complaint) is about hears nothing of it.
+    recused_user_id: int | None = None
 
 
 class SubjectDescriber(Protocol):
@@ -80,13 +82,14 @@ class CategoryCount:
 
 @dataclass(frozen=True)
 class OrderFigures:
-    """Work-order KPIs of a period (R12, R23). Rates are fractions in [0, 1], or None when
+    """Work-order KPIs of a period (R12, R13, R23). Rates are fractions in [0, 1], or None when
     nothing was counted (no follow-ups due, no survey answers...)."""
 
     follow_up_rate: float | None  # follow-up calls made / follow-ups due
     satisfaction_rate: float | None  # satisfied / follow-up answers
     reopen_rate: float | None  # reopened / resolved
     top_categories: list[CategoryCount] = field(default_factory=list)  # by area, largest first
+    repeat_complaints: int = 0  # R13: orders opened in the period that repeat an earlier one
 
 
 class OrderStats(Protocol):
@@ -128,7 +131,7 @@ class OrderReportFigures:
     closed_on_call: int  # orders of any category opened and closed on the call (R6)
     complaints_resolved: int  # complaint resolutions in the period (R18)
     complaint_hours: float | None  # their mean hours from opening to resolution
-    repeated_complaints: int | None = None  # R13 repeats: None until orders record them
+    repeated_complaints: int | None = None  # R13 repeats (None: not known to the package)
 
 
 class OrderReport(Protocol):

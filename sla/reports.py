@@ -160,7 +160,7 @@ def _on_time(item: kpis.OnTime) -> dict:
 def report_json(report: MonthlyReport, n: Names,
                 settings: service_level.LevelSettings) -> dict:
     """The report as JSON (console and `GET /api/v1/reports/monthly`): rates are fractions,
-    null when nothing was counted; `repeated_complaints` is null until orders record them."""
+    null when nothing was counted."""
     calls = report.calls
     body: dict = {
         "month": report.label, "start": report.start.isoformat(),

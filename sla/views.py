@@ -42,6 +42,11 @@ def _local_today() -> date:
     return utcnow().astimezone(current_context(db.session).zone).date()
 
 
+def _not_about_me(items):
+    """R28: a supervisor never sees the clocks of a complaint about themselves."""
+    return [i for i in items if i.info.recused_user_id != current_user.id]
+
+
 def dashboard_context() -> dict:
     session = db.session
     now = utcnow()
@@ -54,8 +59,8 @@ def dashboard_context() -> dict:
     return {
         "now": now,
         "calendar_warning": calendar_admin.next_year_warning(session, ctx.calendar, today),
-        "breaches": breached_open(session, p, limit=50),
-        "warnings": warned_open(session, p, limit=50),
+        "breaches": _not_about_me(breached_open(session, p, limit=50)),
+        "warnings": _not_about_me(warned_open(session, p, limit=50)),
         "clusters": open_clusters(session),
         "today": kpis.report(session, p, start, end),
         "month": kpis.report(session, p, month_start, month_end),
@@ -103,7 +108,9 @@ def cluster(cluster_id: int):
                                              for m in row.members))
     return render_template("sla/cluster.html", cluster=row, areas=areas,
                            members=[(m, members[(row.subject_type, m.subject_id)])
-                                    for m in row.members],
+                                    for m in row.members
+                                    if members[(row.subject_type, m.subject_id)]
+                                    .recused_user_id != current_user.id],  # R28
                            form=CloseClusterForm())
 
 

@@ -157,11 +157,13 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
         if info.department_id is not None:
             notices.append(texts.notice(WARNING, hit, info, f"{base}:d{info.department_id}",
                                         "sla_warning", "warning",
-                                        department_id=info.department_id))
+                                        department_id=info.department_id,
+                                        exclude_user_id=info.recused_user_id))
         if info.owner_user_id is not None and _owner_needs_own_notice(
                 people, info, supervisors_told=False):
             notices.append(texts.notice(WARNING, hit, info, f"{base}:u{info.owner_user_id}",
-                                        "sla_warning", "warning", user_id=info.owner_user_id))
+                                        "sla_warning", "warning", user_id=info.owner_user_id,
+                                        exclude_user_id=info.recused_user_id))
     return SweepResult(len(hits), notify_many(session, notices, now), 0, [h.id for h in hits])
 
 
@@ -180,15 +182,18 @@ def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
         info = infos[hit.subject]
         base = f"breach:{hit.id}:{_stamp(hit.due_at)}"
         notices.append(texts.notice(ESCALATION, hit, info, f"{base}:supervisor", "sla_breach",
-                                    "danger", role="supervisor"))
+                                    "danger", role="supervisor",
+                                    exclude_user_id=info.recused_user_id))
         if info.department_id is not None and hit.kind != "accept":
             notices.append(texts.notice(BREACH, hit, info, f"{base}:d{info.department_id}",
                                         "sla_breach", "danger",
-                                        department_id=info.department_id))
+                                        department_id=info.department_id,
+                                        exclude_user_id=info.recused_user_id))
         if info.owner_user_id is not None and _owner_needs_own_notice(
                 people, info, supervisors_told=True):
             notices.append(texts.notice(BREACH, hit, info, f"{base}:u{info.owner_user_id}",
-                                        "sla_breach", "danger", user_id=info.owner_user_id))
+                                        "sla_breach", "danger", user_id=info.owner_user_id,
+                                        exclude_user_id=info.recused_user_id))
     accept_hits = [h for h in open_hits if h.kind == "accept"]
     notices += _accept_reminders(session, accept_hits, infos, texts)
     sms = _liaison_sms(session, accept_hits, infos, now, texts)
@@ -212,12 +217,14 @@ def _accept_reminders(session: Session, hits: list[Hit],
         base = f"accept-reminder:{hit.id}:{hit.stamp}"
         notices.append(texts.notice(REMINDER, hit, info, f"{base}:d{info.department_id}",
                                     "sla_accept_reminder", "danger",
-                                    department_id=info.department_id))
+                                    department_id=info.department_id,
+                                    exclude_user_id=info.recused_user_id))
         for user_id in backups.get(info.department_id, []):
             if people.get(user_id, (None, None))[1] == info.department_id:
                 continue
             notices.append(texts.notice(REMINDER, hit, info, f"{base}:u{user_id}",
-                                        "sla_accept_reminder", "danger", user_id=user_id))
+                                        "sla_accept_reminder", "danger", user_id=user_id,
+                                        exclude_user_id=info.recused_user_id))
     return notices
 
 

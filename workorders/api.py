@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_babel import gettext as _
 
@@ -20,8 +20,8 @@ from workorders import schemas
 from workorders.services import inputs, queries
 from workorders.services.actions import perform
 from workorders.services.common import actor_of, visible_order
-from workorders.services.create import open_work_order
-from workorders.services.present import event_view, order_view
+from workorders.services.create import households_to_choose, open_work_order
+from workorders.services.present import event_view, household_view, order_view
 
 bp = ApiBlueprint("workorders_api", __name__, url_prefix="/workorders",
                   description="Work orders (工单)")
@@ -52,8 +52,11 @@ class Orders(MethodView):
         channel = data.pop("channel")
         order = open_work_order(db.session, inputs.new_order_from(db.session, data),
                                 actor=user, channel=channel, now=utcnow(),
-                                ctx=current_context(db.session))
-        return order_view(db.session, order, user)
+                                ctx=current_context(db.session),
+                                repeat_days=current_app.config["HOTLINE_REPEAT_COMPLAINT_DAYS"])
+        # R30: several households share the number: the agent chooses one.
+        return dict(order_view(db.session, order, user), household_candidates=[
+            household_view(a) for a in households_to_choose(db.session, order)])
 
 
 @bp.route("/duplicates")
@@ -69,7 +72,7 @@ class Duplicates(MethodView):
             db.session, category=args.get("category"),
             area_id=inputs.area_id(db.session, args.get("area")),
             account_id=inputs.account_id(db.session, args.get("account"), "account"),
-            phone=args.get("phone"), now=utcnow())
+            phone=args.get("phone"), now=utcnow(), viewer=user)
         return [order_view(db.session, o, user) for o in rows]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from sla.settings import SlaContext, current_context
@@ -31,7 +32,8 @@ class WorkOrderDesk:
             session, caller=report.caller, recording_url=report.recording_url,
             transcription=report.transcription, category=report.category,
             call_sid=report.call_sid, account_id=report.account_id, area_id=report.area_id,
-            now=now, ctx=self.context(session))
+            now=now, ctx=self.context(session),
+            repeat_days=current_app.config["HOTLINE_REPEAT_COMPLAINT_DAYS"])
         return order.number
 
     def add_transcription(self, session: Session, number: str, text: str, *,

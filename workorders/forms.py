@@ -21,11 +21,19 @@ class CreateOrderForm(FlaskForm):
     street = StringField(_l("Street"), validators=[Length(max=200)])
     house_number = StringField(_l("House number"), validators=[Length(max=50)])
     landmark = StringField(_l("Nearby landmark"), validators=[Length(max=200)])
+    work_street = StringField(_l("Work location: street (if not the caller's address)"),
+                              validators=[Length(max=200)])
+    work_house_number = StringField(_l("Work location: house number"),
+                                    validators=[Length(max=50)])
+    work_landmark = StringField(_l("Work location: nearby landmark"),
+                                validators=[Length(max=200)])
     department = SelectField(_l("Department (leave empty to route automatically)"),
                              validators=[Optional()])
     confidential = BooleanField(_l("Complainant asks for confidentiality (R27)"))
     subject_user = SelectField(_l("Staff member the complaint is about (R28)"),
                                validators=[Optional()])
+    subject_department = SelectField(_l("Unit the complaint is about (R10)"),
+                                     validators=[Optional()])
     answer = TextAreaField(_l("Answered on the call: the answer given (closes the order)"),
                            validators=[Length(max=4000)])
     master_number = StringField(_l("Same problem as order (merge into)"),

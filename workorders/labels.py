@@ -35,9 +35,13 @@ ACTION = {
     "close_on_call": _l("Close (answered on the call)"), "cancel": _l("Cancel"),
     "merge": _l("Merge into master order"), "chase": _l("Chase department"),
     "note": _l("Add note"), "update_details": _l("Complete caller details"),
+    "review_repeat": _l("Manager's review of the repeated complaint"),
+    "confirm_theft": _l("Confirm the theft report"),
+    "decide_reward": _l("Decide the reporter's reward"),
     # events that are not actions
     "created": _lp("order event", "Created"), "sms_queued": _l("SMS queued"), "deadline": _l("Deadline"),
     "merged_in": _l("Duplicate merged in"),
+    "repeat": _l("Repeated complaint (重复投诉)"), "repeated_by": _l("Complained about again"),
 }
 OUTCOME = {"satisfied": _l("Satisfied"), "unsatisfied": _l("Not satisfied"),
            "unreachable": _l("Unreachable")}
@@ -57,7 +61,11 @@ CHANNEL = {"phone": _l("Phone"), "console": _l("Console"), "api": _l("API"),
            "voicemail": _l("Voicemail"), "web": _l("Web"), "sms": _l("SMS")}
 FIELD = {"contact_name": _l("Caller name"), "contact_phone": _l("Caller phone"),
          "street": _l("Street"), "house_number": _l("House number"),
-         "landmark": _l("Nearby landmark"), "area_id": _l("Area")}
+         "landmark": _l("Nearby landmark"), "area_id": _l("Area"),
+         "work_street": _l("Work location: street"),
+         "work_house_number": _l("Work location: house number"),
+         "work_landmark": _l("Work location: nearby landmark"),
+         "account_number": _l("Account number")}
 
 
 # How the router chose the department (workorders.rules.routing.Route.how).

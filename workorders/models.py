@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from decimal import Decimal
+
 from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer,
-                        String, Text, event)
+                        Numeric, String, Text, event)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
@@ -80,6 +82,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_status_opened_at", "status", "opened_at"),
         Index("ix_work_orders_opened_at", "opened_at"),
         Index("ix_work_orders_next_due_at", "next_due_at"),
+        # R13: an earlier order from the same address (phone and account have theirs).
+        Index("ix_work_orders_street_house_number", "street", "house_number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +93,8 @@ class WorkOrder(Base):
     category_code: Mapped[str] = mapped_column(ForeignKey("wo_categories.code"))
     priority: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(20))
-    # R4: who called and where.
+    # R4: who called and where they live (R27: the complainant's own address, hidden from
+    # departments when the complainant asked for confidentiality).
     contact_name: Mapped[str] = mapped_column(String(100), default="")
     contact_phone: Mapped[str] = mapped_column(String(32), default="", index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("customer_accounts.id"),
@@ -98,6 +103,11 @@ class WorkOrder(Base):
     street: Mapped[str] = mapped_column(String(200), default="")
     house_number: Mapped[str] = mapped_column(String(50), default="")
     landmark: Mapped[str] = mapped_column(String(200), default="")
+    # R27: where the work is, kept apart from the complainant's address; departments always
+    # see it. It defaults to the complainant's address unless the complaint is confidential.
+    work_street: Mapped[str] = mapped_column(String(200), default="")
+    work_house_number: Mapped[str] = mapped_column(String(50), default="")
+    work_landmark: Mapped[str] = mapped_column(String(200), default="")
     # R4 fields still missing (e.g. a voicemail): an agent completes them.
     missing_details: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -110,6 +120,15 @@ class WorkOrder(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # R28: the staff member a complaint is about never handles it.
     subject_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # R10: the unit a complaint is about (or the subject user's unit) handles it, and the
+    # customer-service centre oversees it.
+    subject_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    overseer_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"),
+                                                               index=True)
+    # R13: a repeated complaint (重复投诉) names the earlier order it repeats; the manager's
+    # review (by the second working day) is recorded.
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    repeat_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # R27
     master_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
     result: Mapped[str] = mapped_column(Text, default="")
@@ -120,6 +139,8 @@ class WorkOrder(Base):
     extension_kind: Mapped[str | None] = mapped_column(String(32))
     extension_due: Mapped[datetime | None] = mapped_column(UTCDateTime())
     extension_reason: Mapped[str] = mapped_column(Text, default="")
+    # R15: when the department asked; a later approval counts from here.
+    extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Cache of the earliest running deadline (sla `deadlines` stay the truth), kept by
     # `services.common.refresh_due` so a queue sorts by due time on an index.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -133,10 +154,17 @@ class WorkOrder(Base):
     category: Mapped[Category] = relationship(lazy="joined")
     area: Mapped[Area | None] = relationship()
     account: Mapped[CustomerAccount | None] = relationship()
-    department: Mapped[Department | None] = relationship()
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
-    master: Mapped[WorkOrder | None] = relationship(remote_side=[id])
+    master: Mapped[WorkOrder | None] = relationship(remote_side=[id], foreign_keys=[master_id])
+    repeat_of: Mapped[WorkOrder | None] = relationship(remote_side=[id],
+                                                       foreign_keys=[repeat_of_id])
+    subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
+    subject_department: Mapped[Department | None] = relationship(
+        foreign_keys=[subject_department_id])
+    overseer: Mapped[Department | None] = relationship(foreign_keys=[overseer_department_id])
+    reward: Mapped[TheftReward | None] = relationship(uselist=False)
 
     # Every UPDATE is `... WHERE id = :id AND version = :seen`: a stale writer gets no row
     # (StaleDataError → 409), which also makes claiming race-free.
@@ -146,6 +174,11 @@ class WorkOrder(Base):
     def address(self) -> str:
         text = "".join(p for p in (self.street, self.house_number) if p)
         return f"{text}（{self.landmark}）" if self.landmark else text
+
+    @property
+    def work_location(self) -> str:
+        text = "".join(p for p in (self.work_street, self.work_house_number) if p)
+        return f"{text}（{self.work_landmark}）" if self.work_landmark else text
 
     @property
     def subject(self) -> tuple[str, int]:
@@ -196,3 +229,23 @@ class FollowUp(Base):
     timeliness: Mapped[int | None] = mapped_column(Integer)
     result_score: Mapped[int | None] = mapped_column(Integer)
     comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class TheftReward(Base):
+    """R11: enforcement confirmed a theft report; a supervisor decides the reporter's reward
+    (amount, approver). Shown to enforcement and supervisors only, never in events."""
+
+    __tablename__ = "wo_theft_rewards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), unique=True)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    finding: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    approver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+    approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])

@@ -11,6 +11,7 @@ from hotline.auth.permissions import scope_to_departments
 from hotline.clock import utcnow
 from hotline.extensions import db
 from workorders.models import WorkOrder
+from workorders.rules.states import OPEN
 from workorders.services import queries
 from workorders.services.present import order_view
 
@@ -42,16 +43,23 @@ def supervisor_panel(user) -> dict:
     _rows, overdue = queries.search(db.session, user, queries.Filters(open_only=True,
                                                                       overdue=True),
                                     now=now, per_page=1)
-    pending = db.session.scalar(scope_to_departments(
+    pending = db.session.scalar(queries.not_about(scope_to_departments(
         select(func.count()).select_from(WorkOrder).where(WorkOrder.extension_due.is_not(None)),
-        db.session, user, WorkOrder.department_id)) or 0
-    returned = db.session.scalar(select(func.count()).select_from(WorkOrder).where(
-        WorkOrder.status == "returned")) or 0
+        db.session, user, WorkOrder.department_id), user)) or 0
+    repeats = db.session.scalar(queries.not_about(
+        select(func.count()).select_from(WorkOrder).where(
+            WorkOrder.repeat_of_id.is_not(None), WorkOrder.repeat_reviewed_at.is_(None),
+            WorkOrder.status.in_(OPEN)), user)) or 0
+    returned = db.session.scalar(queries.not_about(
+        select(func.count()).select_from(WorkOrder).where(WorkOrder.status == "returned"),
+        user)) or 0
     return {"stats": [
         (_("Overdue"), overdue, url_for("workorders.index", view="all", overdue="1")),
         (_("Extension requests"), pending, url_for("workorders.index", view="all")),
         (_("Returned, to re-dispatch"), returned,
          url_for("workorders.index", view="all", status="returned")),
+        (_("Repeated complaints to review (R13)"), repeats,
+         url_for("workorders.index", view="all", repeated="1")),
     ], "orders": []}
 
 
@@ -60,17 +68,18 @@ def household_orders(account, user) -> dict:
     from flask_babel import get_locale
 
     locale = str(get_locale())
-    orders = queries.orders_of_account(db.session, account.id, limit=20)
+    orders = queries.orders_of_account(db.session, account.id, limit=20, viewer=user)
     return {"orders": [dict(order_view(db.session, o, user),
                             category_name=o.category.name(locale)) for o in orders]}
 
 
 def household_orders_api(session, account, user) -> list[dict]:
     """R30, for the API's household file: the latest 50 orders, no complainant details
-    (the account is the complainant here; R27 is the endpoint's role check)."""
+    (the account is the complainant here; R27 is the endpoint's role check), none about the
+    viewer (R28)."""
     return [{"number": o.number, "status": o.status, "category": o.category_code,
              "priority": o.priority,
              "department": o.department.code if o.department else None,
              "opened_at": o.opened_at.isoformat(),
              "closed_at": o.closed_at.isoformat() if o.closed_at else None}
-            for o in queries.orders_of_account(session, account.id, limit=50)]
+            for o in queries.orders_of_account(session, account.id, limit=50, viewer=user)]

@@ -20,9 +20,13 @@ class OrderSchema(ma.Schema):
     contact_phone = ma.fields.String()
     account_number = ma.fields.String(allow_none=True)
     area = ma.fields.String(allow_none=True)
-    street = ma.fields.String()
+    street = ma.fields.String(metadata={
+        "description": "the complainant's address; *** for departments when confidential (R27)"})
     house_number = ma.fields.String()
     landmark = ma.fields.String()
+    work_street = ma.fields.String(metadata={"description": "where the work is (R27)"})
+    work_house_number = ma.fields.String()
+    work_landmark = ma.fields.String()
     missing_details = ma.fields.List(ma.fields.String())
     description = ma.fields.String()
     department = ma.fields.String(allow_none=True)
@@ -32,6 +36,21 @@ class OrderSchema(ma.Schema):
     owner = ma.fields.String(allow_none=True)
     assignee = ma.fields.String(allow_none=True)
     master = ma.fields.String(allow_none=True)
+    subject_user = ma.fields.String(allow_none=True, metadata={
+        "description": "the staff member a complaint is about (R28)"})
+    subject_department = ma.fields.String(allow_none=True, metadata={
+        "description": "the unit a complaint is about, which handles it (R10)"})
+    overseer = ma.fields.String(allow_none=True, metadata={
+        "description": "the customer-service centre overseeing the complaint (R10)"})
+    repeat_of = ma.fields.String(allow_none=True, metadata={
+        "description": "repeated complaint (重复投诉): the earlier order (R13)"})
+    repeat_reviewed_at = ma.fields.AwareDateTime(allow_none=True)
+    reward = ma.fields.Dict(allow_none=True, metadata={
+        "description": "R11: a confirmed theft report's reward decision; enforcement and "
+                       "supervisors only"})
+    household_candidates = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "R30, on creation: the households sharing the caller's number, for "
+                       "the agent to choose (update_details with account_number)"})
     result = ma.fields.String()
     return_reason = ma.fields.String()
     reopen_count = ma.fields.Integer()
@@ -66,6 +85,9 @@ class OrderFilterSchema(ma.Schema):
     phone = ma.fields.String()
     account = ma.fields.String()
     text = ma.fields.String()
+    overseen = ma.fields.Boolean(load_default=False, metadata={
+        "description": "R10: the complaints your department oversees"})
+    repeated = ma.fields.Boolean(metadata={"description": "R13: repeated complaints only"})
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
     per_page = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=200))
 
@@ -80,10 +102,17 @@ class CreateOrderSchema(ma.Schema):
     street = ma.fields.String(load_default="")
     house_number = ma.fields.String(load_default="")
     landmark = ma.fields.String(load_default="")
+    work_street = ma.fields.String(load_default="", metadata={
+        "description": "R27: where the work is, if not the complainant's address"})
+    work_house_number = ma.fields.String(load_default="")
+    work_landmark = ma.fields.String(load_default="")
     call_sid = ma.fields.String(load_default="")
     confidential = ma.fields.Boolean(load_default=False)
     subject_user = ma.fields.String(load_default="", metadata={
         "description": "username of the staff member a complaint is about (R28)"})
+    subject_department = ma.fields.String(load_default="", metadata={
+        "description": "code of the unit a complaint is about: it handles the complaint, "
+                       "the customer-service centre oversees (R10)"})
     department = ma.fields.String(load_default="", metadata={
         "description": "department code chosen by the agent (R10); else routing decides"})
     answer = ma.fields.String(load_default="", metadata={
@@ -115,6 +144,12 @@ class ActionSchema(ma.Schema):
     landmark = ma.fields.String()
     area = ma.fields.String(metadata={"description": "area code"})
     description = ma.fields.String()
+    work_street = ma.fields.String()
+    work_house_number = ma.fields.String()
+    work_landmark = ma.fields.String()
+    account_number = ma.fields.String(metadata={
+        "description": "R30: the household chosen (update_details)"})
+    amount = ma.fields.Decimal(metadata={"description": "R11: reward in yuan (decide_reward)"})
 
 
 class EventSchema(ma.Schema):

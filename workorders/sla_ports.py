@@ -20,13 +20,14 @@ def describe_orders(session: Session, ids: list[int]) -> dict[int, SubjectInfo]:
         return {}
     rows = session.execute(select(
         WorkOrder.id, WorkOrder.number, WorkOrder.department_id, WorkOrder.owner_id,
-        WorkOrder.area_id, WorkOrder.category_code, WorkOrder.status,
+        WorkOrder.area_id, WorkOrder.category_code, WorkOrder.status, WorkOrder.subject_user_id,
     ).where(WorkOrder.id.in_(list(ids))))
     return {
         r.id: SubjectInfo(subject_type=SUBJECT_TYPE, subject_id=r.id, label=r.number,
                           link=f"/workorders/{r.number}", department_id=r.department_id,
                           owner_user_id=r.owner_id, area_id=r.area_id,
-                          category=r.category_code, closed=r.status in TERMINAL)
+                          category=r.category_code, closed=r.status in TERMINAL,
+                          recused_user_id=r.subject_user_id)
         for r in rows
     }
 

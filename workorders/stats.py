@@ -59,6 +59,13 @@ def reopen_rate(session: Session, start: datetime, end: datetime) -> float | Non
     return _rate(reopened, resolutions(session, start, end))
 
 
+def repeat_complaints(session: Session, start: datetime, end: datetime) -> int:
+    """R13: orders opened in the range that repeat an earlier complaint (重复投诉)."""
+    return session.scalar(select(func.count()).select_from(WorkOrder).where(
+        WorkOrder.opened_at >= start, WorkOrder.opened_at < end,
+        WorkOrder.repeat_of_id.is_not(None))) or 0
+
+
 def top_categories_by_area(session: Session, start: datetime, end: datetime, *,
                            limit: int = 5) -> dict[int | None, list[CategoryCount]]:
     """The most frequent categories of each area among orders opened in the range."""
@@ -78,7 +85,8 @@ def order_figures(session: Session, start: datetime, end: datetime) -> OrderFigu
     return OrderFigures(follow_up_rate=follow_up_rate(session, start, end),
                         satisfaction_rate=satisfaction_rate(session, start, end),
                         reopen_rate=reopen_rate(session, start, end),
-                        top_categories=sorted(top, key=lambda c: (-c.count, c.category)))
+                        top_categories=sorted(top, key=lambda c: (-c.count, c.category)),
+                        repeat_complaints=repeat_complaints(session, start, end))
 
 
 # --- the monthly report, the department assessment and the charts (sla.ports) -------------
@@ -186,7 +194,7 @@ def order_report(session: Session, start: datetime, end: datetime) -> OrderRepor
         closed_on_call=sum(on_call.values()),
         complaints_resolved=len(hours),
         complaint_hours=sum(hours) / len(hours) if hours else None,
-        repeated_complaints=None)  # R13 repeats are not linked to earlier orders yet
+        repeated_complaints=repeat_complaints(session, start, end))  # R13
 
 
 def _counts_per_period(session: Session, column, periods) -> list[int]:

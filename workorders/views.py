@@ -7,7 +7,7 @@ import csv
 import io
 
 import marshmallow as ma
-from flask import Blueprint, Response, flash, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -64,6 +64,7 @@ def _create_form() -> CreateOrderForm:
     form.area.choices = [("", "—")] + [(a.code, a.name(loc)) for a in list_areas(db.session)]
     form.department.choices = [("", "—")] + [(d.code, d.name(loc))
                                             for d in list_departments(db.session)]
+    form.subject_department.choices = form.department.choices
     staff = db.session.scalars(select(User).where(User.role == "staff").order_by(
         User.username))
     form.subject_user.choices = [("", "—")] + [(u.username, u.label) for u in staff]
@@ -91,9 +92,10 @@ def create():
     if request.method == "POST":
         def save():
             data = {name: getattr(form, name).data for name in _CREATE_FIELDS}
-            return open_work_order(db.session, inputs.new_order_from(db.session, data),
-                                   actor=current_user, channel="phone", now=utcnow(),
-                                   ctx=current_context(db.session))
+            return open_work_order(
+                db.session, inputs.new_order_from(db.session, data), actor=current_user,
+                channel="phone", now=utcnow(), ctx=current_context(db.session),
+                repeat_days=current_app.config["HOTLINE_REPEAT_COMPLAINT_DAYS"])
 
         done, status = submit(
             form, save, renamed=_FORM_FIELD,
@@ -108,17 +110,20 @@ def create():
     dupes = queries.duplicates(
         db.session, category=form.category.data, area_id=area_id,
         account_id=accounts[0].id if len(accounts) == 1 else None,
-        phone=form.contact_phone.data or caller, now=utcnow())
-    history = {a.id: queries.orders_of_account(db.session, a.id) for a in accounts}
+        phone=form.contact_phone.data or caller, now=utcnow(), viewer=current_user)
+    history = {a.id: queries.orders_of_account(db.session, a.id, viewer=current_user)
+               for a in accounts}
     return render_template("workorders/create.html", form=form, accounts=accounts,
                            history=history, duplicates=dupes), status
 
 
 _CREATE_FIELDS = ("category", "description", "contact_name", "contact_phone", "account_number",
-                  "area", "street", "house_number", "landmark", "call_sid", "confidential",
-                  "subject_user", "department", "answer", "master_number")
+                  "area", "street", "house_number", "landmark", "work_street",
+                  "work_house_number", "work_landmark", "call_sid", "confidential",
+                  "subject_user", "subject_department", "department", "answer",
+                  "master_number")
 _FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
-               "subject_user_id": "subject_user"}
+               "subject_user_id": "subject_user", "subject_department_id": "subject_department"}
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -129,14 +134,14 @@ def _default_view(user) -> str:
 
 def _list_query(args):
     view = args.get("view") or _default_view(current_user)
-    if view not in ("mine", "queue", "all"):
+    if view not in ("mine", "queue", "all", "overseen"):
         raise NotFound(_("No such list."))
     filters = queries.Filters(
         status=args.get("status") or None, department=args.get("department") or None,
         area=args.get("area") or None, category=args.get("category") or None,
         overdue=True if args.get("overdue") == "1" else None,
         phone=args.get("phone") or None, account=args.get("account") or None,
-        text=args.get("text") or None)
+        text=args.get("text") or None, repeated=True if args.get("repeated") == "1" else None)
     for name, moment in links.date_filters(args).items():
         setattr(filters, name, moment)
     order = "newest"
@@ -144,6 +149,8 @@ def _list_query(args):
         filters.owner, filters.open_only, order = current_user.username, True, "due"
     elif view == "queue":
         filters.open_only, order = not filters.status, "due"
+    elif view == "overseen":  # R10: complaints about other units this centre oversees
+        filters.overseen = True
     return view, filters, order
 
 
@@ -167,8 +174,10 @@ def index():
 EXPORT_LIMIT = 10000
 EXPORT_COLUMNS = ("number", "status", "category", "priority", "channel", "contact_name",
                   "contact_phone", "account_number", "area", "street", "house_number",
-                  "landmark", "description", "department", "owner", "assignee", "opened_at",
-                  "resolved_at", "closed_at", "next_due_at", "reopen_count", "satisfaction")
+                  "landmark", "work_street", "work_house_number", "work_landmark",
+                  "description", "department", "overseer", "repeat_of", "owner", "assignee",
+                  "opened_at", "resolved_at", "closed_at", "next_due_at", "reopen_count",
+                  "satisfaction")
 
 
 @bp.route("/export.csv")

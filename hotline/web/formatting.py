@@ -74,12 +74,14 @@ def local_time_html(value: datetime | str | None, fmt: str = FORMAT) -> Markup:
         utc, title, escape(moment.astimezone(zone).strftime(fmt)))
 
 
-def address(place) -> str:
+def address(place, prefix: str = "") -> str:
     """Street and house number, with the nearby landmark (R4) in the reader's words:
-    解放东路812号（体育馆后门） / 解放东路812号 (near 体育馆后门)."""
+    解放东路812号（体育馆后门） / 解放东路812号 (near 体育馆后门). `prefix` picks another
+    address of the same record (`work_`: an order's work location, R27)."""
     from flask_babel import gettext as _
 
     def part(name: str) -> str:
+        name = prefix + name
         return (place.get(name) if isinstance(place, dict) else getattr(place, name)) or ""
 
     text, landmark = part("street") + part("house_number"), part("landmark")

@@ -44,7 +44,8 @@ def test_xlsx_totals_equal_the_api_figures(app, session, client, clock, month, l
     assert orders["opened"] == 6 and orders["returns"] == 1 and orders["extensions"] == 1
     assert orders["enquiries"] == 2 and orders["direct_answer_rate"] == 0.5  # P1
     assert orders["satisfaction_rate"] == 0.5 and orders["reopen_rate"] == pytest.approx(1 / 3)
-    assert orders["follow_up_rate"] == 1.0 and orders["repeated_complaints"] is None
+    # R13: the month's second leak from the same caller repeats the first
+    assert orders["follow_up_rate"] == 1.0 and orders["repeated_complaints"] == 1
     assert body["acceptance_on_time"]["decided"] == 3  # quick, complaint on time; late late
     assert body["acceptance_on_time"]["on_time"] == 2
 
@@ -70,7 +71,7 @@ def test_xlsx_totals_equal_the_api_figures(app, session, client, clock, month, l
     assert figures["Direct-answer rate (enquiries closed on the call)"] == 0.5
     assert figures["Acceptance on time"] == pytest.approx(
         body["acceptance_on_time"]["rate"])
-    assert figures["Repeated complaints"] == "not available"
+    assert figures["Repeated complaints"] == 1
     departments = book["Orders by department"]
     rows = table_rows(departments)
     assert sum(r[1] for r in rows) == orders["opened"]
@@ -87,7 +88,7 @@ def test_csv_and_page_carry_the_same_figures_in_chinese(app, session, month, log
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     figures = {r[0]: r[1] for r in rows if len(r) > 1}
     assert figures["呼入量"] == "8" and figures["接通率"] == "75.0%"
-    assert figures["重复投诉"] == "无数据"
+    assert figures["重复投诉"] == "1"
     page = client.get("/sla/report?month=2026-11").get_data(as_text=True)
     assert "75.0%" in page and "月度报表 2026-11" in page
     assert 'href="/workorders/?view=all&amp;opened_from=2026-11-01&amp;opened_to=2026-11-30' \

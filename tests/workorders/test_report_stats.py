@@ -32,7 +32,7 @@ def test_department_counts_attribute_each_figure(session, world, create, act, cl
     assert counts[None].opened == 1  # answered on the call: no department (R6)
     report = stats.order_report(session, start, end)
     assert (report.enquiries, report.enquiries_answered_on_call) == (2, 1)  # P1
-    assert report.closed_on_call == 1 and report.repeated_complaints is None
+    assert report.closed_on_call == 1 and report.repeated_complaints == 0  # R13
     assert report.category_names["complaint"] == ("服务投诉", "Service complaint")
     assert sorted((c.category, c.count) for c in report.by_category_area) == [
         ("complaint", 1), ("enquiry", 1), ("general_enquiry", 1), ("water_quality", 1)]

@@ -6,9 +6,11 @@ new order's input or a stored order)."""
 from __future__ import annotations
 
 R4_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "area_id")
-# What an agent may correct on an existing order (`update_details`).
+# What an agent may correct on an existing order (`update_details`): also the work location
+# (R27) and the household chosen among several sharing the caller's number (R30).
 DETAIL_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "landmark",
-                 "area_id", "description")
+                 "area_id", "description", "work_street", "work_house_number",
+                 "work_landmark", "account_id")
 
 
 def present(value: object) -> bool:

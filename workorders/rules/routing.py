@@ -1,6 +1,7 @@
 """Routing (pure, R7–R11): category + area → department. Rules name a department KIND (and
 optionally one specific department); the directory decides which department of that kind
-serves the caller's area, falling back to a city-wide one."""
+serves the caller's area, falling back to a city-wide one. A complaint about a unit or one
+of its staff goes to that unit, with the customer-service centre overseeing (R10)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,12 @@ class Dept:
 @dataclass(frozen=True)
 class Route:
     department_id: int
-    rule_id: int | None  # None: the category's default kind was used
-    how: str  # "area" | "city_wide" | "fixed"
+    rule_id: int | None  # None: the category's default kind (or R10's unit) was used
+    how: str  # "area" | "city_wide" | "fixed" | "responsible_unit"
+
+
+# R10: the customer-service centre oversees a complaint that the unit concerned handles.
+OVERSEER_KIND = "customer_service"
 
 
 def department_for_kind(kind: str, area_id: int | None, departments: list[Dept]
@@ -67,3 +72,19 @@ def route(category: str, area_id: int | None, rules: list[Rule], departments: li
         if found:
             return Route(found[0].id, None, found[1])
     return None
+
+
+def responsible_unit(unit_id: int | None, departments: list[Dept]) -> Route | None:
+    """R10: a complaint about a unit (or one of its staff) goes to that unit."""
+    if unit_id is None or unit_id not in {d.id for d in departments}:
+        return None
+    return Route(unit_id, None, "responsible_unit")
+
+
+def overseer_for(handler_id: int, area_id: int | None, departments: list[Dept]) -> int | None:
+    """R10: the customer-service centre serving the area (else the city-wide one) oversees a
+    complaint handled by the unit it is about; nobody when the centre handles it itself."""
+    found = department_for_kind(OVERSEER_KIND, area_id, departments)
+    if found is None or found[0].id == handler_id:
+        return None
+    return found[0].id

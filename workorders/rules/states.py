@@ -16,6 +16,9 @@ OPEN = tuple(s for s in STATUSES if s not in TERMINAL)
 # Statuses in which the department holds the order (R14 accepted → working).
 WITH_DEPARTMENT = ("accepted", "in_progress", "awaiting_customer")
 WAITING_FOR_DEPARTMENT = ("dispatched", "reopened")
+# R11: a theft report is confirmed once enforcement has it, and rewarded even after closing.
+AFTER_ACCEPT = ("accepted", "in_progress", "resolved", "closed")
+THEFT_CATEGORY = "water_theft"
 
 FOLLOW_UP_OUTCOMES = ("satisfied", "unsatisfied", "unreachable")
 SCORE_FIELDS = ("attitude", "quality", "timeliness", "result_score")
@@ -36,6 +39,12 @@ class OrderFacts:
     owner_id: int | None
     subject_user_id: int | None = None
     extension_pending: bool = False
+    category: str = ""
+    # R10: the customer-service centre oversees a complaint handled by the unit it is about.
+    overseer_department_id: int | None = None
+    repeat_pending: bool = False  # R13: a repeated complaint the manager has not reviewed
+    theft_confirmed: bool = False  # R11
+    reward_decided: bool = False  # R11
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class ActionSpec:
     name: str
     sources: tuple[str, ...]
     target: str | None  # None: the status does not change (or the service decides)
-    who: tuple[str, ...]  # any of: hotline, department, supervisor, owner
+    who: tuple[str, ...]  # any of: hotline, department, supervisor, owner, overseer
     requires: tuple[str, ...] = ()
     rule: str = ""
 
@@ -82,9 +91,14 @@ ACTIONS: dict[str, ActionSpec] = {a.name: a for a in (
                ("master_number",)),
     ActionSpec("chase", ("dispatched", "reopened", "accepted", "in_progress",
                          "awaiting_customer", "returned"), None,
-               ("owner", "supervisor"), rule="R20"),
-    ActionSpec("note", OPEN, None, ("hotline", "department"), ("text",)),
-    ActionSpec("update_details", OPEN, None, ("hotline",), rule="R4"),
+               ("owner", "supervisor", "overseer"), rule="R20 R10"),
+    ActionSpec("note", OPEN, None, ("hotline", "department", "overseer"), ("text",)),
+    ActionSpec("update_details", OPEN, None, ("hotline",), rule="R4 R27 R30"),
+    ActionSpec("review_repeat", OPEN, None, ("supervisor",), ("text",), rule="R13"),
+    ActionSpec("confirm_theft", AFTER_ACCEPT, None, ("department", "supervisor"), ("text",),
+               rule="R11"),
+    ActionSpec("decide_reward", AFTER_ACCEPT, None, ("supervisor",), ("amount",),
+               rule="R11"),
 )}
 
 
@@ -109,6 +123,9 @@ def _plays(actor: Actor, order: OrderFacts, part: str) -> bool:
     if part == "department":
         return (actor.role == "staff" and order.department_id is not None
                 and order.department_id in actor.department_ids)
+    if part == "overseer":
+        return (actor.role == "staff" and order.overseer_department_id is not None
+                and order.overseer_department_id in actor.department_ids)
     return False
 
 
@@ -134,6 +151,8 @@ def check(actor: Actor, order: OrderFacts, action: str, params: dict) -> ActionS
     if order.status not in spec.sources:
         raise Refused("state", f"cannot {action} an order that is {order.status}",
                       {"status": order.status})
+    if not _condition_holds(order, action):
+        raise Refused("state", CONDITIONS[action][1], {CONDITIONS[action][2]: "not applicable"})
     missing = {name: "required" for name in spec.requires if _blank(params.get(name))}
     if missing:
         raise Refused("missing", f"{action} needs: {', '.join(sorted(missing))}", missing)
@@ -176,8 +195,27 @@ def available_actions(actor: Actor, order: OrderFacts) -> list[str]:
             continue
         if name == "request_extension" and order.extension_pending:
             continue
+        if not _condition_holds(order, name):
+            continue
         names.append(name)
     return names
+
+
+# Actions that apply to some orders only: (holds, refusal, field named in the refusal).
+CONDITIONS = {
+    "review_repeat": (lambda o: o.repeat_pending,
+                      "R13: the order is not a repeated complaint waiting for review",
+                      "repeat_of"),
+    "confirm_theft": (lambda o: o.category == THEFT_CATEGORY and not o.theft_confirmed,
+                      "R11: only an unconfirmed theft report can be confirmed", "category"),
+    "decide_reward": (lambda o: o.theft_confirmed and not o.reward_decided,
+                      "R11: a reward is decided once, on a confirmed theft report", "reward"),
+}
+
+
+def _condition_holds(order: OrderFacts, action: str) -> bool:
+    condition = CONDITIONS.get(action)
+    return condition is None or condition[0](order)
 
 
 def _blank(value) -> bool:

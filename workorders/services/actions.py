@@ -17,7 +17,7 @@ from workorders.i18n import gettext as _
 from workorders.labels import ACTION, STATUS, label
 from workorders.models import WorkOrder
 from workorders.rules.states import Refused, check
-from workorders.services import closing, details, extensions, handling
+from workorders.services import closing, details, extensions, handling, repeats, rewards
 from workorders.services.common import (actor_of, facts_of, note_of, order_by_number, record,
                                         refresh_due, visible_order)
 from workorders.services.present import order_view
@@ -34,6 +34,8 @@ HANDLERS = {
     "resolve": closing.resolve, "follow_up": closing.follow_up,
     "close_on_call": closing.close_on_call, "cancel": closing.cancel, "merge": closing.merge,
     "update_details": details.update_details,
+    "review_repeat": repeats.review_repeat,
+    "confirm_theft": rewards.confirm_theft, "decide_reward": rewards.decide_reward,
 }
 
 
@@ -59,6 +61,7 @@ SIMPLE_EVENTS = {
     "cancel": lambda p: {},
     "chase": lambda p: {"rule": "R20"},
     "note": lambda p: {},
+    "review_repeat": lambda p: {"rule": "R13"},
 }
 
 
@@ -126,6 +129,12 @@ def _refusal_text(refused: Refused, action: str, order: WorkOrder) -> str:
                      "\u201c%(status)s\u201d.", action=name, status=label(STATUS, order.status))
         if action == "request_extension":
             return _("An extension request is already waiting for approval.")
+        if action == "review_repeat":
+            return _("R13: this order is not a repeated complaint waiting for review.")
+        if action == "confirm_theft":
+            return _("R11: only an unconfirmed theft report can be confirmed.")
+        if action == "decide_reward":
+            return _("R11: a reward is decided once, on a confirmed theft report.")
         return _("There is no extension request waiting.")
     return _("Please fill in: %(fields)s", fields=", ".join(sorted(refused.fields)))
 

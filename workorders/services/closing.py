@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.directory.phones import try_e164
-from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
 from sla import clocks
 from sla.settings import SlaContext
@@ -19,7 +18,7 @@ from workorders.i18n import gettext as _
 from workorders.models import FollowUp, WorkOrder
 from workorders.rules import sms
 from workorders.rules.states import SCORE_FIELDS, follow_up_decision
-from workorders.services.common import clock_op, record, start_clocks
+from workorders.services.common import clock_op, notify_order, record, start_clocks
 from workorders.services.dispatch import merge_into
 
 
@@ -28,7 +27,7 @@ def resolve(session: Session, order: WorkOrder, user: User, params: dict, now: d
     order.status = "resolved"
     order.result = params["result"].strip()
     order.resolved_at = now
-    order.extension_kind = order.extension_due = None
+    order.extension_kind = order.extension_due = order.extension_requested_at = None
     order.extension_reason = ""
     open_kinds = [r.kind for r in clocks.active_clocks(session, order.subject)]
     if open_kinds:
@@ -47,11 +46,20 @@ def resolve(session: Session, order: WorkOrder, user: User, params: dict, now: d
             record(session, order, "sms_queued", now=now, actor=user,
                    payload={"purpose": "result", "outbox_id": message.id,
                             "for": each.number})
-    if order.owner_id:
-        notify(session, dedupe_key=f"wo-followup-{order.number}-{order.reopen_count}",
-               kind="follow_up", title=_("%(number)s: resolved, follow-up call due",
-                                         number=order.number),
-               link=f"/workorders/{order.number}", now=now, user_id=order.owner_id)
+    # R10/R23: the result goes back to the hotline, which asks the customer whether they are
+    # satisfied: the first-contact owner, else every agent; and to the overseeing centre.
+    followup = {"user_id": order.owner_id} if order.owner_id else {"role": "agent"}
+    notify_order(session, order, dedupe_key=f"wo-followup-{order.number}-{order.reopen_count}",
+                 kind="follow_up", title=_("%(number)s: resolved, follow-up call due",
+                                           number=order.number),
+                 body=order.result, link=f"/workorders/{order.number}", now=now, **followup)
+    if order.overseer_department_id is not None:
+        notify_order(session, order,
+                     dedupe_key=f"wo-oversee-result-{order.number}-{order.reopen_count}",
+                     kind="work_order", title=_("%(number)s: the unit resolved the complaint "
+                                                "you oversee (R10)", number=order.number),
+                     body=order.result, link=f"/workorders/{order.number}", now=now,
+                     department_id=order.overseer_department_id)
 
 
 def follow_up(session: Session, order: WorkOrder, user: User, params: dict, now: datetime,
@@ -81,11 +89,11 @@ def follow_up(session: Session, order: WorkOrder, user: User, params: dict, now:
         order.resolved_at = None
         order.assignee_id = None
         order.dispatched_at = now
-        notify(session, dedupe_key=f"wo-reopened-{order.number}-{order.reopen_count}",
-               kind="work_order", title=_("%(number)s: reopened, customer not satisfied",
-                                          number=order.number),
-               body=text, link=f"/workorders/{order.number}", now=now,
-               department_id=order.department_id, severity="warning")
+        notify_order(session, order, dedupe_key=f"wo-reopened-{order.number}-{order.reopen_count}",
+                     kind="work_order", title=_("%(number)s: reopened, customer not satisfied",
+                                                number=order.number),
+                     body=text, link=f"/workorders/{order.number}", now=now,
+                     department_id=order.department_id, severity="warning")
     session.flush()
     record(session, order, "follow_up", now=now, actor=user, from_status=before,
            to_status=order.status if order.status != before else None, note=text,

@@ -12,11 +12,12 @@ from hotline.auth.models import User
 from hotline.auth.permissions import visible_department_ids
 from hotline.errors import NotFound
 from sla import clocks
+from sla.notices import Notice, notify_many
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
-from workorders.rules.states import Actor, OrderFacts
+from workorders.rules.states import THEFT_CATEGORY, Actor, OrderFacts
 
 # Clocks a caller cares about (not the department's 20-minute accept, not our follow-up).
 CUSTOMER_CLOCKS = ("on_site", "respond", "reply", "resolve", "survey", "design",
@@ -29,14 +30,27 @@ def actor_of(session: Session, user: User) -> Actor:
 
 
 def facts_of(order: WorkOrder) -> OrderFacts:
+    # Only a theft report loads its reward row (R11): lists stay one query.
+    reward = order.reward if order.category_code == THEFT_CATEGORY else None
     return OrderFacts(status=order.status, department_id=order.department_id,
                       owner_id=order.owner_id, subject_user_id=order.subject_user_id,
-                      extension_pending=order.extension_due is not None)
+                      extension_pending=order.extension_due is not None,
+                      category=order.category_code,
+                      overseer_department_id=order.overseer_department_id,
+                      repeat_pending=order.repeat_of_id is not None
+                      and order.repeat_reviewed_at is None,
+                      theft_confirmed=reward is not None,
+                      reward_decided=reward is not None and reward.decided_at is not None)
 
 
 def can_view(session: Session, user: User, order: WorkOrder) -> bool:
+    """Staff see their departments' orders and those their department oversees (R10, R29);
+    nobody reads a complaint about themselves (R28)."""
+    if order.subject_user_id is not None and order.subject_user_id == user.id:
+        return False
     ids = visible_department_ids(session, user)
-    return ids is None or (order.department_id is not None and order.department_id in ids)
+    return ids is None or any(d is not None and d in ids for d in (
+        order.department_id, order.overseer_department_id))
 
 
 def order_by_number(session: Session, number: str) -> WorkOrder | None:
@@ -63,6 +77,18 @@ def sees_complainant(user: User | None, order: WorkOrder) -> bool:
     return not (order.confidential and user.role == "staff")
 
 
+def notify_order(session: Session, order: WorkOrder, *, now: datetime, dedupe_key: str,
+                 kind: str, title: str, body: str = "", link: str = "",
+                 severity: str = "info", user_id: int | None = None, role: str | None = None,
+                 department_id: int | None = None) -> None:
+    """A notification about `order`; R28: never to the staff member it is about (one to
+    their department or role goes to each of the others instead)."""
+    notify_many(session, [Notice(dedupe_key, kind, title, body=body, link=link,
+                                 severity=severity, user_id=user_id, role=role,
+                                 department_id=department_id,
+                                 exclude_user_id=order.subject_user_id)], now)
+
+
 def record(session: Session, order: WorkOrder, action: str, *, now: datetime,
            actor: User | None = None, from_status: str | None = None,
            to_status: str | None = None, note: str = "", payload: dict | None = None
@@ -84,12 +110,18 @@ def area_kind(order: WorkOrder) -> str | None:
 
 
 def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: datetime,
-                 actor: User | None, *, ctx: SlaContext) -> None:
+                 actor: User | None, *, ctx: SlaContext, fallback=None) -> list:
+    """Start the policies' clocks for `starts_on`; `fallback` (kind, Limit, rule) starts
+    when no active policy gives that kind. Returns the clocks started."""
     rows = clocks.start_clocks(session, order.subject, order.category_code, area_kind(order),
                                starts_on=starts_on, now=now, ctx=ctx)
+    if fallback is not None and not any(r.kind == fallback[0] for r in rows):
+        rows.append(clocks.start_clock(session, order.subject, fallback[0], fallback[1],
+                                       now=now, rule=fallback[2], ctx=ctx))
     if rows:
         record(session, order, "deadline", now=now, actor=actor,
                payload=_clock_payload("started", rows))
+    return rows
 
 
 def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,

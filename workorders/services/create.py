@@ -1,5 +1,6 @@
-"""Opening a work order (console, API, voicemail, …): R4 details, the owner (R20), the number,
-routing and dispatch (R7–R11), the SLA clocks and the caller's SMS confirmation."""
+"""Opening a work order (console, API, voicemail, …): R4 details, the household (R30), the
+work location (R27), the owner (R20), the number, routing and dispatch (R7–R11), repeated
+complaints (R13), the SLA clocks and the caller's SMS confirmation."""
 
 from __future__ import annotations
 
@@ -13,17 +14,19 @@ from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
+from hotline.directory.services import accounts_by_phone
 from hotline.errors import ValidationFailed
-from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import CHANNELS, Category, WorkOrder
 from workorders.rules import sms
+from workorders.rules.catalog import COMPLAINT_CATEGORIES
 from workorders.rules.details import missing_details
-from workorders.services.common import record, refresh_due, start_clocks
+from workorders.services.common import notify_order, record, refresh_due, start_clocks
 from workorders.services.dispatch import dispatch_by_route, dispatch_to, merge_into
 from workorders.services.numbering import next_number
+from workorders.services.repeats import REPEAT_DAYS, earlier_order, mark_repeat
 
 
 @dataclass
@@ -37,10 +40,15 @@ class NewOrder:
     street: str = ""
     house_number: str = ""
     landmark: str = ""
+    # R27: where the work is, when not at the complainant's address.
+    work_street: str = ""
+    work_house_number: str = ""
+    work_landmark: str = ""
     call_sid: str = ""
     recording_url: str = ""
     confidential: bool = False
     subject_user_id: int | None = None
+    subject_department_id: int | None = None  # R10: the unit a complaint is about
     department_id: int | None = None  # the agent's choice (R10); else routing decides
     answer: str = ""  # answered on the call (R5/R6): close at once, no dispatch
     master_number: str = ""  # report of a known problem: merge into this order at once
@@ -48,18 +56,21 @@ class NewOrder:
 
 
 def open_work_order(session: Session, data: NewOrder, *, actor: User | None, channel: str,
-                    now: datetime, ctx: SlaContext, allow_incomplete: bool = False
-                    ) -> WorkOrder:
-    """`ctx` is the utility's zone (the number's day) and working calendar (the clocks)."""
+                    now: datetime, ctx: SlaContext, allow_incomplete: bool = False,
+                    repeat_days: int = REPEAT_DAYS) -> WorkOrder:
+    """`ctx` is the utility's zone (the number's day) and working calendar (the clocks);
+    `repeat_days` the R13 window after an earlier order's closing
+    (HOTLINE_REPEAT_COMPLAINT_DAYS)."""
     order = _open(session, data, actor=actor, channel=channel, now=now, ctx=ctx,
-                  allow_incomplete=allow_incomplete)
+                  allow_incomplete=allow_incomplete, repeat_days=repeat_days)
     refresh_due(session, order)
     session.flush()
     return order
 
 
 def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
-          now: datetime, ctx: SlaContext, allow_incomplete: bool) -> WorkOrder:
+          now: datetime, ctx: SlaContext, allow_incomplete: bool,
+          repeat_days: int) -> WorkOrder:
     """Create, route and (unless answered on the call) dispatch an order. With
     `allow_incomplete` (voicemail, R4 cannot be met by a machine) the order is saved with
     what is known, `missing_details` names the gaps and agents are notified to complete it;
@@ -75,6 +86,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     account = session.get(CustomerAccount, data.account_id) if data.account_id else None
     if data.account_id and account is None:
         raise ValidationFailed(_("No such customer account."), fields={"account_id": "unknown"})
+    household = _household_by_phone(session, data, account)
+    account = account or (household[0] if len(household) == 1 else None)
     _fill_from_account(data, account)
     phone = try_e164(data.contact_phone) or data.contact_phone.strip()
     area = session.get(Area, data.area_id) if data.area_id else None
@@ -99,6 +112,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
             raise ValidationFailed(_("No such department."), fields={"department_id": "unknown"})
     if data.subject_user_id is not None and session.get(User, data.subject_user_id) is None:
         raise ValidationFailed(_("No such user."), fields={"subject_user_id": "unknown"})
+    _check_subject_department(session, data, category)
+    work = _work_location(data)
 
     order = WorkOrder(
         number=next_number(session, now, ctx.zone), channel=channel,
@@ -106,11 +121,13 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         status="new", contact_name=data.contact_name.strip(), contact_phone=phone,
         account_id=account.id if account else None, area_id=area.id if area else None,
         area=area, street=data.street.strip(), house_number=data.house_number.strip(),
-        landmark=data.landmark.strip(), missing_details=",".join(missing),
+        landmark=data.landmark.strip(), work_street=work[0], work_house_number=work[1],
+        work_landmark=work[2], missing_details=",".join(missing),
         description=data.description.strip(), call_sid=data.call_sid.strip(),
         recording_url=data.recording_url.strip(),
         owner_id=actor.id if actor and actor.role in roles.HOTLINE else None,
-        subject_user_id=data.subject_user_id, confidential=bool(data.confidential),
+        subject_user_id=data.subject_user_id,
+        subject_department_id=data.subject_department_id, confidential=bool(data.confidential),
         opened_at=now, updated_at=now, reopen_count=0, follow_up_attempts=0,
         result="", return_reason="", extension_reason="", routed_by="",
     )
@@ -120,7 +137,11 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
            note=order.description,
            payload={"channel": channel, "category": category.code,
                     "call_sid": order.call_sid, "missing_details": missing,
-                    "confidential": order.confidential})
+                    "confidential": order.confidential,
+                    # R30: linked by the caller's number, or how many households share it
+                    # (the agent chooses); never which ones (R27: events reach staff).
+                    "household": "phone" if account is not None and data.account_id is None
+                    else None, "household_candidates": len(household)})
     if phone and try_e164(phone):
         message = queue_sms(session, phone, sms.confirmation(order.number), now=now,
                             dedupe_key=f"wo-confirm-{order.number}",
@@ -128,9 +149,10 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         record(session, order, "sms_queued", now=now, actor=actor,
                payload={"purpose": "confirmation", "outbox_id": message.id})
     if missing:
-        notify(session, dedupe_key=f"wo-incomplete-{order.number}", kind="work_order",
-               title=_("%(number)s: caller details missing, please complete", number=order.number),
-               link=f"/workorders/{order.number}", now=now, role="agent", severity="warning")
+        notify_order(session, order, dedupe_key=f"wo-incomplete-{order.number}", kind="work_order",
+                     title=_("%(number)s: caller details missing, please complete",
+                             number=order.number),
+                     link=f"/workorders/{order.number}", now=now, role="agent", severity="warning")
 
     if data.answer.strip():
         _close_on_call(session, order, data.answer, actor, now)
@@ -139,6 +161,9 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
     if data.master_number.strip():
         merge_into(session, order, data.master_number, actor=actor, now=now)
         return order
+    earlier = earlier_order(session, order, now=now, days=repeat_days)
+    if earlier is not None:
+        mark_repeat(session, order, earlier, actor=actor, now=now, ctx=ctx)
     if chosen is not None:
         order.routing_rule_id = None
         order.routed_by = "agent's choice"
@@ -146,12 +171,50 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         return order
     if order.area_id is not None and not dispatch_by_route(
             session, order, actor=actor, now=now, from_status="new", ctx=ctx):
-        notify(session, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
-               title=_("%(number)s: no department found, dispatch by hand",
-                       number=order.number),
-               link=f"/workorders/{order.number}", now=now, role="supervisor",
-               severity="warning")
+        notify_order(session, order, dedupe_key=f"wo-unrouted-{order.number}", kind="work_order",
+                     title=_("%(number)s: no department found, dispatch by hand",
+                             number=order.number),
+                     link=f"/workorders/{order.number}", now=now, role="supervisor",
+                     severity="warning")
     return order
+
+
+def _household_by_phone(session: Session, data: NewOrder,
+                        account: CustomerAccount | None) -> list[CustomerAccount]:
+    """R30: the households whose file holds the caller's number, when no account was given:
+    exactly one is linked automatically; several are the agent's to choose from."""
+    if account is not None or not try_e164(data.contact_phone):
+        return []
+    return accounts_by_phone(session, data.contact_phone)
+
+
+def households_to_choose(session: Session, order: WorkOrder) -> list[CustomerAccount]:
+    """R30: the households sharing an unlinked order's number, when there are several."""
+    if order.account_id is not None or not try_e164(order.contact_phone):
+        return []
+    found = accounts_by_phone(session, order.contact_phone)
+    return found if len(found) > 1 else []
+
+
+def _check_subject_department(session: Session, data: NewOrder, category: Category) -> None:
+    if data.subject_department_id is None:
+        return
+    if session.get(Department, data.subject_department_id) is None:
+        raise ValidationFailed(_("No such department."),
+                               fields={"subject_department_id": "unknown"})
+    if category.code not in COMPLAINT_CATEGORIES:
+        raise ValidationFailed(_("R10: only a complaint names the unit it is about."),
+                               fields={"subject_department_id": "only for complaints"})
+
+
+def _work_location(data: NewOrder) -> tuple[str, str, str]:
+    """R27: where the work is. Without one, the complainant's address, unless they asked for
+    confidentiality: departments must never learn where a confidential complainant lives."""
+    work = (data.work_street.strip(), data.work_house_number.strip(),
+            data.work_landmark.strip())
+    if any(work) or data.confidential:
+        return work
+    return (data.street.strip(), data.house_number.strip(), data.landmark.strip())
 
 
 def _fill_from_account(data: NewOrder, account: CustomerAccount | None) -> None:

@@ -1,5 +1,6 @@
 """Action handler for completing an order's caller details (R4): an order saved incomplete
-(a voicemail) names its gaps; once they are filled a new order is routed and dispatched."""
+(a voicemail) names its gaps; once they are filled a new order is routed and dispatched. The
+agent may also correct the work location (R27) and link the household (R30)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
-from hotline.directory.models import Area
+from hotline.directory.models import Area, CustomerAccount
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from sla.settings import SlaContext
@@ -29,6 +30,10 @@ def update_details(session: Session, order: WorkOrder, user: User, params: dict,
         if name == "area_id":
             if session.get(Area, value) is None:
                 raise ValidationFailed(_("No such area."), fields={"area_id": "unknown"})
+        elif name == "account_id":
+            if session.get(CustomerAccount, value) is None:
+                raise ValidationFailed(_("No such customer account."),
+                                       fields={"account_id": "unknown"})
         elif name == "contact_phone":
             value = try_e164(value)
             if value is None:
@@ -44,6 +49,8 @@ def update_details(session: Session, order: WorkOrder, user: User, params: dict,
         setattr(order, name, value)
     if "area_id" in changes:
         order.area = session.get(Area, changes["area_id"])
+    if "account_id" in changes:
+        order.account = session.get(CustomerAccount, changes["account_id"])
     still = missing_details(order, has_account=order.account_id is not None)
     order.missing_details = ",".join(still)
     session.flush()

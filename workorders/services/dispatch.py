@@ -10,20 +10,22 @@ from sqlalchemy.orm import Session
 from hotline.auth.models import User
 from hotline.directory.models import Department
 from hotline.errors import ValidationFailed
-from hotline.notifications.services import notify
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
-from workorders.services.common import clock_op, order_by_number, record, start_clocks
-from workorders.services.routing import describe_route, route_for
+from workorders.services.common import (clock_op, notify_order, order_by_number, record,
+                                        start_clocks)
+from workorders.services.routing import describe_route, overseer_of, route_order
 
 
 def dispatch_to(session: Session, order: WorkOrder, department: Department, *,
                 actor: User | None, now: datetime, from_status: str, ctx: SlaContext,
                 assignee: User | None = None) -> None:
-    """Hand the order to `department` and start its accept clock (R14)."""
+    """Hand the order to `department` and start its accept clock (R14). A complaint about
+    a unit or its staff is overseen by the customer-service centre (R10)."""
     order.department_id = department.id
     order.department = department
+    order.overseer_department_id = overseer_of(session, order, department.id)
     order.status = "dispatched"
     order.dispatched_at = now
     order.accepted_at = None
@@ -33,19 +35,30 @@ def dispatch_to(session: Session, order: WorkOrder, department: Department, *,
            to_status="dispatched",
            payload={"department_id": department.id, "department": department.code,
                     "routed_by": order.routed_by,
-                    "assignee_id": assignee.id if assignee else None})
+                    "assignee_id": assignee.id if assignee else None,
+                    "overseer_department_id": order.overseer_department_id})
     start_clocks(session, order, "dispatch", now, actor, ctx=ctx)
-    notify(session, dedupe_key=f"wo-dispatch-{order.number}-{order.version}-{now.isoformat()}",
-           kind="work_order", title=_("%(number)s: new order for your department",
-                                      number=order.number),
-           link=f"/workorders/{order.number}", now=now, department_id=department.id)
+    notify_order(session, order,
+                 dedupe_key=f"wo-dispatch-{order.number}-{order.version}-{now.isoformat()}",
+                 kind="work_order", title=_("%(number)s: new order for your department",
+                                            number=order.number),
+                 link=f"/workorders/{order.number}", now=now, department_id=department.id)
+    if order.overseer_department_id is not None:
+        notify_order(session, order,
+                     dedupe_key=f"wo-oversee-{order.number}-{order.version}-{now.isoformat()}",
+                     kind="work_order",
+                     title=_("%(number)s: complaint about another unit, for your oversight "
+                             "(R10)", number=order.number),
+                     link=f"/workorders/{order.number}", now=now,
+                     department_id=order.overseer_department_id)
 
 
 def dispatch_by_route(session: Session, order: WorkOrder, *, actor: User | None,
                       now: datetime, from_status: str, ctx: SlaContext) -> bool:
     """Dispatch to the department the routing rules give for the order's category and area
-    (R7–R11). Returns False, changing nothing, when no department is found."""
-    found = route_for(session, order.category, order.area_id)
+    (R7–R11), or to the unit a complaint is about (R10). Returns False, changing nothing,
+    when no department is found."""
+    found = route_order(session, order)
     if found is None:
         return False
     order.routing_rule_id = found.rule_id

@@ -10,14 +10,13 @@ from sqlalchemy.orm import Session
 from hotline.auth.models import User
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
-from hotline.notifications.services import notify
 from hotline.telephony.outbox import queue_sms
 from sla import clocks
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
 from workorders.rules import sms
-from workorders.services.common import record
+from workorders.services.common import notify_order, record
 
 
 def request_extension(session: Session, order: WorkOrder, user: User, params: dict,
@@ -44,16 +43,19 @@ def request_extension(session: Session, order: WorkOrder, user: User, params: di
     order.extension_kind = clock.kind
     order.extension_due = new_due
     order.extension_reason = params["reason"].strip()
-    notify(session, dedupe_key=f"wo-extension-{order.number}-{now.isoformat()}",
-           kind="work_order", title=_("%(number)s: extension requested", number=order.number),
-           body=order.extension_reason, link=f"/workorders/{order.number}", now=now,
-           role="supervisor")
+    order.extension_requested_at = now
+    notify_order(session, order, dedupe_key=f"wo-extension-{order.number}-{now.isoformat()}",
+                 kind="work_order", title=_("%(number)s: extension requested", number=order.number),
+                 body=order.extension_reason, link=f"/workorders/{order.number}", now=now,
+                 role="supervisor")
 
 
 def approve_extension(session: Session, order: WorkOrder, user: User, params: dict,
                       now: datetime, ctx: SlaContext) -> None:
+    # R15: the request was made before the deadline; an approval after it still counts.
     row = clocks.extend(session, order.subject, order.extension_kind, order.extension_due,
-                        now=now, reason=order.extension_reason)
+                        now=now, reason=order.extension_reason,
+                        requested_at=order.extension_requested_at)
     record(session, order, "deadline", now=now, actor=user,
            payload={"op": "extended", "clocks": [{"kind": row.kind, "due": row.due_at.isoformat(),
                                                   "rule": "R15"}]})
@@ -66,6 +68,7 @@ def approve_extension(session: Session, order: WorkOrder, user: User, params: di
                payload={"purpose": "new_time", "outbox_id": message.id})
     order.extension_kind = None
     order.extension_due = None
+    order.extension_requested_at = None
     order.extension_reason = ""
 
 
@@ -73,6 +76,7 @@ def reject_extension(session: Session, order: WorkOrder, user: User, params: dic
                      now: datetime, ctx: SlaContext) -> None:
     order.extension_kind = None
     order.extension_due = None
+    order.extension_requested_at = None
     order.extension_reason = ""
 
 

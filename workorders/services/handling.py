@@ -13,13 +13,12 @@ from hotline.auth import roles
 from hotline.auth.models import User
 from hotline.directory.models import Department
 from hotline.errors import Forbidden, ValidationFailed
-from hotline.notifications.services import notify
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
-from workorders.services.common import clock_op, note_of, resume_clocks
+from workorders.services.common import clock_op, note_of, notify_order, resume_clocks
 from workorders.services.dispatch import dispatch_to
-from workorders.services.routing import describe_route, route_for
+from workorders.services.routing import describe_route, route_order
 
 
 def dispatch(session: Session, order: WorkOrder, user: User, params: dict, now: datetime,
@@ -32,10 +31,10 @@ def dispatch(session: Session, order: WorkOrder, user: User, params: dict, now: 
         order.routed_by = "agent's choice"
         order.routing_rule_id = None
     else:
-        if order.area_id is None:
+        found = route_order(session, order)
+        if found is None and order.area_id is None:
             raise ValidationFailed(_("R4: the area is needed to route the order."),
                                    fields={"area_id": "required"})
-        found = route_for(session, order.category, order.area_id)
         if found is None:
             raise ValidationFailed(_("No department found for this category and area; choose one."),
                                    fields={"department_id": "required"})
@@ -73,17 +72,18 @@ def return_order(session: Session, order: WorkOrder, user: User, params: dict, n
     order.return_reason = params["reason"].strip()
     order.assignee_id = None
     clock_op(session, order, "cancelled", now, user, kinds=["accept"])
-    notify(session, dedupe_key=f"wo-returned-{order.number}-{now.isoformat()}",
-           kind="work_order", title=_("%(number)s: returned by the department",
-                                      number=order.number),
-           body=order.return_reason, link=f"/workorders/{order.number}", now=now,
-           role="supervisor", severity="warning")
+    notify_order(session, order, dedupe_key=f"wo-returned-{order.number}-{now.isoformat()}",
+                 kind="work_order", title=_("%(number)s: returned by the department",
+                                            number=order.number),
+                 body=order.return_reason, link=f"/workorders/{order.number}", now=now,
+                 role="supervisor", severity="warning")
     if order.owner_id:
-        notify(session, dedupe_key=f"wo-returned-owner-{order.number}-{now.isoformat()}",
-               kind="work_order", title=_("%(number)s: returned by the department",
-                                          number=order.number),
-               body=order.return_reason, link=f"/workorders/{order.number}", now=now,
-               user_id=order.owner_id)
+        notify_order(session, order,
+                     dedupe_key=f"wo-returned-owner-{order.number}-{now.isoformat()}",
+                     kind="work_order", title=_("%(number)s: returned by the department",
+                                                number=order.number),
+                     body=order.return_reason, link=f"/workorders/{order.number}", now=now,
+                     user_id=order.owner_id)
 
 
 def start(session: Session, order: WorkOrder, user: User, params: dict, now: datetime,
@@ -116,10 +116,12 @@ def chase(session: Session, order: WorkOrder, user: User, params: dict, now: dat
     if order.department_id is None:
         raise ValidationFailed(_("The order has no department to chase yet."),
                                fields={"department_id": "none"})
-    notify(session, dedupe_key=f"wo-chase-{order.number}-{now.isoformat()}", kind="chase",
-           title=_("%(number)s: chased by the hotline", number=order.number), body=note_of(params),
-           link=f"/workorders/{order.number}", now=now, department_id=order.department_id,
-           severity="warning")
+    notify_order(session, order,
+                 dedupe_key=f"wo-chase-{order.number}-{now.isoformat()}", kind="chase",
+                 title=_("%(number)s: chased by the hotline", number=order.number),
+                 body=note_of(params),
+                 link=f"/workorders/{order.number}", now=now, department_id=order.department_id,
+                 severity="warning")
 
 
 def note(session: Session, order: WorkOrder, user: User, params: dict, now: datetime,

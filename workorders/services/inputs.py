@@ -63,8 +63,13 @@ def new_order_from(session: Session, data: dict) -> NewOrder:
         account_id=account_id(session, data.get("account_number")),
         area_id=area_id(session, data.get("area")), street=data.get("street", ""),
         house_number=data.get("house_number", ""), landmark=data.get("landmark", ""),
+        work_street=data.get("work_street", ""),
+        work_house_number=data.get("work_house_number", ""),
+        work_landmark=data.get("work_landmark", ""),
         call_sid=data.get("call_sid", ""), confidential=bool(data.get("confidential")),
         subject_user_id=user_id(session, data.get("subject_user"), "subject_user"),
+        subject_department_id=department_id(session, data.get("subject_department"),
+                                            "subject_department"),
         department_id=department_id(session, data.get("department")),
         answer=data.get("answer", ""), master_number=data.get("master_number", ""))
 
@@ -78,4 +83,6 @@ def action_params(session: Session, data: dict) -> dict:
         params["assignee_id"] = user_id(session, params.pop("assignee"), "assignee")
     if "area" in params:
         params["area_id"] = area_id(session, params.pop("area"))
+    if "account_number" in params:  # R30: the household the agent chose
+        params["account_id"] = account_id(session, params.pop("account_number"))
     return params

@@ -17,6 +17,7 @@ from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
 from workorders.services.common import next_customer_due, order_by_number, record
 from workorders.services.create import NewOrder, open_work_order
+from workorders.services.repeats import REPEAT_DAYS
 
 VOICEMAIL_CATEGORIES = ("leak", "no_water")
 
@@ -52,7 +53,8 @@ NO_TRANSCRIPTION = "(voicemail, no transcription)"
 def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                         transcription: str, category: str, call_sid: str,
                         account_id: int | None, area_id: int | None,
-                        now: datetime, ctx: SlaContext) -> WorkOrder:
+                        now: datetime, ctx: SlaContext,
+                        repeat_days: int = REPEAT_DAYS) -> WorkOrder:
     """R4 cannot be met by a machine: the order is saved with what is known (the caller's
     number, the account's name and address when the number or the IVR found one), its
     `missing_details` names the gaps, agents are notified to call back and complete it, and
@@ -68,7 +70,7 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                     area_id=area_id or (account.area_id if account else None),
                     call_sid=call_sid, recording_url=recording_url)
     return open_work_order(session, data, actor=None, channel="voicemail", now=now, ctx=ctx,
-                           allow_incomplete=True)
+                           allow_incomplete=True, repeat_days=repeat_days)
 
 
 def add_voicemail_transcription(session: Session, number: str, transcription: str, *,

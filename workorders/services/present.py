@@ -1,14 +1,16 @@
-"""What a viewer may see of an order: the complainant's name, phone and account are hidden
-from department staff on a confidential order (R27), here, once, for API, console and
-exports alike."""
+"""What a viewer may see of an order: the complainant's name, phone, account and own address
+are hidden from department staff on a confidential order, who see the work location (R27);
+a theft report's reward only reaches enforcement and supervisors (R11). Here, once, for API,
+console and exports alike."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from hotline.auth import roles
 from hotline.auth.models import User
 from workorders.models import WorkOrder, WorkOrderEvent
-from workorders.rules.states import Actor, available_actions
+from workorders.rules.states import THEFT_CATEGORY, Actor, available_actions
 from workorders.services.common import actor_of, facts_of, next_customer_due, sees_complainant
 
 HIDDEN = "***"
@@ -28,8 +30,11 @@ def order_view(session: Session, order: WorkOrder, viewer: User | None,
         "account_number": (order.account.account_number if order.account else None)
         if show else HIDDEN,
         "area": order.area.code if order.area else None,
-        "street": order.street, "house_number": order.house_number,
-        "landmark": order.landmark,
+        "street": order.street if show else HIDDEN,
+        "house_number": order.house_number if show else HIDDEN,
+        "landmark": order.landmark if show else HIDDEN,
+        "work_street": order.work_street, "work_house_number": order.work_house_number,
+        "work_landmark": order.work_landmark,
         "missing_details": [m for m in order.missing_details.split(",") if m],
         "description": order.description,
         "department": dept.code if dept else None,
@@ -39,6 +44,13 @@ def order_view(session: Session, order: WorkOrder, viewer: User | None,
         "owner": order.owner.username if order.owner else None,
         "assignee": order.assignee.username if order.assignee else None,
         "master": order.master.number if order.master else None,
+        "subject_user": order.subject_user.username if order.subject_user else None,
+        "subject_department": order.subject_department.code
+        if order.subject_department else None,
+        "overseer": order.overseer.code if order.overseer else None,
+        "repeat_of": order.repeat_of.number if order.repeat_of else None,
+        "repeat_reviewed_at": order.repeat_reviewed_at,
+        "reward": reward_view(order) if sees_reward(viewer, order) else None,
         "result": order.result, "return_reason": order.return_reason,
         "reopen_count": order.reopen_count, "follow_up_attempts": order.follow_up_attempts,
         "satisfaction": order.satisfaction,
@@ -52,6 +64,33 @@ def order_view(session: Session, order: WorkOrder, viewer: User | None,
         "actions": available_actions(actor or actor_of(session, viewer), facts_of(order))
         if viewer else [],
     }
+
+
+def sees_reward(user: User | None, order: WorkOrder) -> bool:
+    """R11: the reward decision is for enforcement and supervisors only."""
+    if user is None or order.category_code != THEFT_CATEGORY or order.reward is None:
+        return False
+    if user.role in roles.SUPERVISION:
+        return True
+    return (user.role == roles.STAFF and user.department is not None
+            and user.department.kind == "enforcement")
+
+
+def reward_view(order: WorkOrder) -> dict:
+    reward = order.reward
+    return {"confirmed_at": reward.confirmed_at.isoformat(),
+            "confirmed_by": reward.confirmed_by.username if reward.confirmed_by else None,
+            "finding": reward.finding,
+            "amount": str(reward.amount) if reward.amount is not None else None,
+            "approver": reward.approver.username if reward.approver else None,
+            "decided_at": reward.decided_at.isoformat() if reward.decided_at else None,
+            "note": reward.note}
+
+
+def household_view(account) -> dict:
+    """A household the agent may link an order to (R30)."""
+    return {"account_number": account.account_number, "name": account.name,
+            "address": account.address, "area": account.area.code if account.area else None}
 
 
 def event_view(event: WorkOrderEvent) -> dict:

@@ -1,4 +1,6 @@
-"""Lists and searches of orders, always scoped to what the viewer may see."""
+"""Lists and searches of orders, always scoped to what the viewer may see: their departments'
+orders (R29), those their department oversees (R10), never a complaint about themselves
+(R28)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
-from hotline.auth.permissions import scope_to_departments
+from hotline.auth.permissions import scope_to_departments, visible_department_ids
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
 from sla.models import Deadline
@@ -37,6 +39,8 @@ class Filters:
     opened_until: datetime | None = None
     open_at: datetime | None = None  # still open at that moment (the backlog trend)
     overdue_at: datetime | None = None  # open with a clock past due at that moment
+    overseen: bool = False  # R10: the complaints the viewer's department oversees
+    repeated: bool | None = None  # R13: repeated complaints (重复投诉) only
 
 
 def _capped_count(session: Session, stmt) -> int:
@@ -52,10 +56,26 @@ def _id_of(session: Session, column, condition) -> int:
     return found if found is not None else -1
 
 
+def not_about(stmt, viewer: User):
+    """R28: the staff member a complaint is about never sees it listed."""
+    return stmt.where(or_(WorkOrder.subject_user_id.is_(None),
+                          WorkOrder.subject_user_id != viewer.id))
+
+
+def _scoped(session: Session, viewer: User, overseen: bool):
+    if not overseen:
+        return scope_to_departments(select(WorkOrder), session, viewer,
+                                    WorkOrder.department_id)
+    ids = visible_department_ids(session, viewer)
+    column = WorkOrder.overseer_department_id
+    return select(WorkOrder).where(column.is_not(None) if ids is None
+                                   else column.in_(ids or [-1]))
+
+
 def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
            page: int = 1, per_page: int = 25, order: str = "newest"
            ) -> tuple[list[WorkOrder], int]:
-    stmt = scope_to_departments(select(WorkOrder), session, viewer, WorkOrder.department_id)
+    stmt = not_about(_scoped(session, viewer, filters.overseen), viewer)
     if filters.status:
         stmt = stmt.where(WorkOrder.status == filters.status)
     if filters.open_only and not filters.overdue:
@@ -78,6 +98,9 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
         stmt = stmt.where(*open_at(filters.open_at))
     if filters.overdue_at is not None:
         stmt = stmt.where(*open_at(filters.overdue_at), overdue_at(filters.overdue_at))
+    if filters.repeated is not None:
+        stmt = stmt.where(WorkOrder.repeat_of_id.is_not(None) if filters.repeated
+                          else WorkOrder.repeat_of_id.is_(None))
     if filters.owner:
         stmt = stmt.where(WorkOrder.owner_id == _id_of(session, User.id,
                                                        User.username == filters.owner))
@@ -104,8 +127,11 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
             stmt = stmt.where(WorkOrder.number == number)
         else:
             like = f"%{filters.text.strip()}%"
-            stmt = stmt.where(or_(WorkOrder.description.ilike(like),
-                                  WorkOrder.street.ilike(like), WorkOrder.landmark.ilike(like)))
+            # R27: staff search the work location, never the complainant's address.
+            columns = [WorkOrder.description, WorkOrder.work_street, WorkOrder.work_landmark]
+            if not hide_confidential:
+                columns += [WorkOrder.street, WorkOrder.landmark]
+            stmt = stmt.where(or_(*(c.ilike(like) for c in columns)))
     total = _capped_count(session, stmt)
     page = max(page, 1)
     offset = (page - 1) * per_page
@@ -155,14 +181,16 @@ def department_queue(session: Session, user: User, *, now: datetime, page: int =
 
 def follow_up_list(session: Session, viewer: User, *, now: datetime) -> list[WorkOrder]:
     """R23: resolved orders waiting for their follow-up call, the oldest first."""
-    stmt = scope_to_departments(select(WorkOrder).where(WorkOrder.status == "resolved"),
-                                session, viewer, WorkOrder.department_id)
+    stmt = not_about(scope_to_departments(
+        select(WorkOrder).where(WorkOrder.status == "resolved"), session, viewer,
+        WorkOrder.department_id), viewer)
     return list(session.scalars(stmt.order_by(WorkOrder.resolved_at, WorkOrder.id)))
 
 
 def duplicates(session: Session, *, category: str | None, area_id: int | None,
                account_id: int | None, phone: str | None, now: datetime,
-               exclude_id: int | None = None, limit: int = 20) -> list[WorkOrder]:
+               exclude_id: int | None = None, limit: int = 20,
+               viewer: User | None = None) -> list[WorkOrder]:
     """Open orders from the last 48 h: same category in the same area, or the same account
     or phone — candidates to merge a new report into."""
     clauses = []
@@ -179,6 +207,8 @@ def duplicates(session: Session, *, category: str | None, area_id: int | None,
                                    WorkOrder.opened_at >= now - DUPLICATE_WINDOW)
     if exclude_id:
         stmt = stmt.where(WorkOrder.id != exclude_id)
+    if viewer is not None:
+        stmt = not_about(stmt, viewer)
     return list(session.scalars(stmt.order_by(WorkOrder.opened_at.desc()).limit(limit)))
 
 
@@ -187,7 +217,10 @@ def events_of(session: Session, order: WorkOrder) -> list[WorkOrderEvent]:
         WorkOrderEvent.order_id == order.id).order_by(WorkOrderEvent.id)))
 
 
-def orders_of_account(session: Session, account_id: int, limit: int = 10) -> list[WorkOrder]:
-    """R30: the household file lists its orders."""
-    return list(session.scalars(select(WorkOrder).where(WorkOrder.account_id == account_id)
-                                .order_by(WorkOrder.opened_at.desc()).limit(limit)))
+def orders_of_account(session: Session, account_id: int, limit: int = 10,
+                      viewer: User | None = None) -> list[WorkOrder]:
+    """R30: the household file lists its orders (R28: not those about the viewer)."""
+    stmt = select(WorkOrder).where(WorkOrder.account_id == account_id)
+    if viewer is not None:
+        stmt = not_about(stmt, viewer)
+    return list(session.scalars(stmt.order_by(WorkOrder.opened_at.desc()).limit(limit)))
