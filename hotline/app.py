@@ -15,7 +15,6 @@ from hotline import config as config_module
 from hotline import errors, i18n, logging as hotline_logging
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
-from hotline.web.flask_app import HotlineFlask
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 
 # Feature packages in dependency order (core first). Each has `<package>.plugin.init_app`.
@@ -32,8 +31,8 @@ ROLE_LABELS = {
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get(
         "HOTLINE_INSTANCE_PATH") or os.path.join(os.getcwd(), "instance")
-    app = HotlineFlask("hotline", instance_path=os.path.abspath(instance_path),
-                       instance_relative_config=True)
+    app = Flask("hotline", instance_path=os.path.abspath(instance_path),
+                instance_relative_config=True)
     app.config.update(config_module.load(app.instance_path, config))
     if app.config["DATABASE_URL"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)

@@ -57,6 +57,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Request bodies above this many bytes are refused with 413 before they are read
+        # (a Twilio webhook is a few kilobytes; console forms and API bodies are small).
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
     }
 
 

@@ -13,8 +13,6 @@ DEFAULTS = {
     "IVR_CALLBACK_OFFER_SECONDS": 30,
     "IVR_CALLBACK_DUE_MINUTES": 30,
     "IVR_OUTAGE_CACHE_SECONDS": 5,
-    # First-webhook call records are written in batches this often (0: in the request).
-    "IVR_CALL_BATCH_SECONDS": 0.25,
     "IVR_SAY_LANGUAGE_ZH": "cmn-CN",
     "IVR_VOICE_ZH": "Polly.Zhiyu",
     "IVR_SAY_LANGUAGE_EN": "en-US",
@@ -24,14 +22,13 @@ AGENT_ROLES = ("agent", "supervisor", "admin")
 
 
 def init_app(app: Flask) -> None:
-    from ivr import call_batch, models  # noqa: F401
+    from ivr import models, queue_views, voicemail  # noqa: F401 (models; views on voice_bp)
     from ivr.console import bp as console_bp
     from ivr.simulator import bp as simulator_bp
     from ivr.voice import bp as voice_bp
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
-    call_batch.install(app)
     app.register_blueprint(voice_bp)
     app.register_blueprint(console_bp)
     app.register_blueprint(simulator_bp)
