@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from hotline.auth import roles
@@ -30,46 +29,40 @@ def direction_of(value: str | None) -> str:
 
 
 def open_call(session: Session, call_sid: str, *, from_number: str, to_number: str,
-              now: datetime, direction: str = "inbound", language: str = "zh") -> Call:
-    """The call's record, created by whichever webhook arrives first (insert-once)."""
-    existing = session.scalar(select(Call).where(Call.call_sid == call_sid))
-    if existing is not None:
-        return existing
+              now: datetime, direction: str = "inbound", language: str = "zh",
+              account_id: int | None = None, step: str = "",
+              status: str = "in-progress") -> Call:
+    """The call's record, created by whichever webhook arrives first (insert-once); the one
+    way a call row is made. A row some other webhook made first (a status callback can
+    beat the voice URL) gains the caller's account and the first IVR step if it lacks
+    them; nothing else about it changes."""
     call = Call(call_sid=call_sid, from_number=(from_number or "")[:40],
                 to_number=(to_number or "")[:40], direction=direction, language=language,
-                ivr_path="", started_at=now, queue_name="", status="in-progress",
-                status_rank=STATUS_RANK["in-progress"], voicemail_order="",
+                account_id=account_id, ivr_path=step, started_at=now, queue_name="",
+                status=status, status_rank=STATUS_RANK.get(status, -1), voicemail_order="",
                 recording_url="", transcription="")
-    call, _ = add_once(session, call, Call, call_sid=call_sid)
-    return call
+    existing, created = add_once(session, call, Call, call_sid=call_sid)
+    if created:
+        return existing
+    if account_id is not None and existing.account_id is None:
+        existing.account_id = account_id
+    if step and not existing.ivr_path:
+        existing.ivr_path = step
+    return existing
 
 
 _INSERT_IGNORING: dict[tuple[str, str], object] = {}
 
 
-def insert_ignoring_duplicates(connection: Connection, table):
+def insert_ignoring_duplicates(session: Session, table):
     """INSERT … ON CONFLICT DO NOTHING on either database: the unique constraint decides,
-    in one statement, whether a replayed webhook writes anything. Built once per table and
-    dialect; values go in as execution parameters (webhooks are the hot path)."""
-    name = connection.dialect.name
+    in one statement, whether a replayed webhook writes anything."""
+    name = session.get_bind().dialect.name
     key = (name, table.name)
     if key not in _INSERT_IGNORING:
         dialect = postgresql if name == "postgresql" else sqlite
         _INSERT_IGNORING[key] = dialect.insert(table).on_conflict_do_nothing()
     return _INSERT_IGNORING[key]
-
-
-def new_call_row(call_sid: str, *, from_number: str, to_number: str, direction: str,
-                 language: str, account_id: int | None, step: str, now: datetime,
-                 status: str = "in-progress") -> dict:
-    return {"call_sid": call_sid, "from_number": (from_number or "")[:40],
-            "to_number": (to_number or "")[:40], "direction": direction, "language": language,
-            "ivr_path": step, "account_id": account_id, "started_at": now, "queue_name": "",
-            "status": status, "status_rank": STATUS_RANK.get(status, -1),
-            "voicemail_order": "", "recording_url": "", "transcription": "",
-            "entered_queue_at": None, "answered_at": None, "agent_id": None,
-            "answer_seconds": None, "twilio_queue_time": None, "ended_at": None,
-            "outcome": None, "duration_seconds": None}
 
 
 def caller_e164(call: Call) -> str | None:
@@ -148,7 +141,7 @@ _END = _ADVANCE.values(
         else_=None)))
 
 
-def apply_status(connection: Connection, call_sid: str, status: str, *, from_number: str,
+def apply_status(session: Session, call_sid: str, status: str, *, from_number: str,
                  to_number: str, direction: str, duration: int | None,
                  now: datetime) -> bool:
     """Move the call forward to `status` in one conditional UPDATE: a status at or below
@@ -162,16 +155,14 @@ def apply_status(connection: Connection, call_sid: str, status: str, *, from_num
                               "duration": duration}
     else:
         stmt, params = _ADVANCE, {"sid": call_sid, "rank": rank, "status": status}
-    if connection.execute(stmt, params).rowcount:
+    if session.execute(stmt, params).rowcount:
         return True
-    if connection.execute(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)).first():
+    if session.scalar(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)) is not None:
         return False
     # A call we have not seen (an outbound call, or the status arrived first).
-    connection.execute(insert_ignoring_duplicates(connection, _CALLS), new_call_row(
-        call_sid, from_number=from_number, to_number=to_number,
-        direction=direction_of(direction), language="zh", account_id=None, step="", now=now,
-        status="queued"))
-    return bool(connection.execute(stmt, params).rowcount)
+    open_call(session, call_sid, from_number=from_number, to_number=to_number, now=now,
+              direction=direction_of(direction), status="queued")
+    return bool(session.execute(stmt, params).rowcount)
 
 
 def agent_by_identity(session: Session, identity: str) -> User | None:

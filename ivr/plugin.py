@@ -10,7 +10,8 @@ from hotline import api
 from hotline.extensions import db
 from hotline.auth import roles
 from hotline.registry import CustomerSection, NavItem, registry
-from ivr import call_batch, labels, models  # noqa: F401 (tables)
+from ivr import labels, models  # noqa: F401 (tables)
+from ivr import queue_views, voicemail  # noqa: F401 (their views are on voice_bp)
 from ivr.api import bp as api_bp
 from ivr.call_list import bp as call_list_bp
 from ivr.calls import recent_calls_from
@@ -20,7 +21,6 @@ from ivr.voice import bp as voice_bp
 
 
 def init_app(app: Flask) -> None:
-    call_batch.install(app)
     labels.init_app(app)
     for blueprint in (voice_bp, console_bp, simulator_bp, call_list_bp):
         app.register_blueprint(blueprint)

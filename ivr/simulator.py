@@ -14,7 +14,6 @@ from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
 from ivr import calls
-from ivr.call_batch import current_batch
 from ivr.driver import post, parse, read
 from ivr.models import Call
 
@@ -71,7 +70,6 @@ def finish(call_sid: str, caller: str) -> None:
 
 
 def _call(call_sid: str) -> Call | None:
-    current_batch().write_pending(call_sid)
     db.session.commit()  # end the read snapshot: the webhooks wrote in their own sessions
     return db.session.scalar(select(Call).where(Call.call_sid == call_sid))
 

@@ -172,8 +172,6 @@ def base_config(url: str, instance: str, clock) -> dict:
         "HOTLINE_PUBLIC_URL": PUBLIC_URL,
         "SERVER_NAME": None,
         "LOG_LEVEL": "WARNING",
-        # Call records in the request; tests/ivr/test_call_batch.py covers the batches.
-        "IVR_CALL_BATCH_SECONDS": 0,
     }
 
 

@@ -8,8 +8,6 @@ from hotline.clock import utcnow
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.signature import twilio_blueprint
-from ivr.call_batch import current_batch
-from ivr.write_lock import serialized_writes
 from webhooks.status import record_call_status, record_sms_status
 
 bp = twilio_blueprint(Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio"))
@@ -21,11 +19,8 @@ def call_status():
                if not request.form.get(name)}
     if missing:
         raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
-    current_batch().write_pending(request.form["CallSid"])
-    # Two statements on a plain connection: no ORM session on this hot path.
-    with db.engine.connect() as connection, serialized_writes(connection):
-        record_call_status(connection, request.form, now=utcnow())
-        connection.commit()
+    record_call_status(db.session, request.form, now=utcnow())
+    db.session.commit()
     return "", 204
 
 

@@ -24,6 +24,17 @@ def accounts_by_phone(session: Session, phone: str) -> list[CustomerAccount]:
     return list(session.scalars(stmt).unique())
 
 
+def caller_accounts(session: Session, phone: str, limit: int = 3) -> list[CustomerAccount]:
+    """The accounts a caller's number belongs to, by account number, without their related
+    rows (the IVR's look-up on each call: one query)."""
+    e164 = try_e164(phone)
+    if e164 is None:
+        return []
+    return list(session.scalars(
+        select(CustomerAccount).join(CustomerPhone).where(CustomerPhone.e164 == e164)
+        .order_by(CustomerAccount.account_number).limit(limit)))
+
+
 def account_by_number(session: Session, account_number: str) -> CustomerAccount | None:
     return session.scalar(
         select(CustomerAccount).where(CustomerAccount.account_number == account_number.strip())

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
+from twilio.request_validator import RequestValidator
 
-from hotline.telephony.signature import sign
 from ivr.driver import read
 from hotline.registry import registry
 from ivr.ports import IvrPorts, OrderStatus, VoicemailReport
@@ -41,8 +41,8 @@ def twilio_post(client):
     def _post(path: str, params: dict[str, str] | None = None, *, token: str = TWILIO_TOKEN,
               signed_path: str | None = None, signature: str | None = None, headers=None):
         params = params or {}
-        sig = signature if signature is not None else sign(
-            token, PUBLIC_URL + (signed_path or path), params)
+        sig = signature if signature is not None else RequestValidator(
+            token).compute_signature(PUBLIC_URL + (signed_path or path), params)
         all_headers = {"X-Twilio-Signature": sig, **(headers or {})}
         return client.post(path, data=params, headers=all_headers)
 

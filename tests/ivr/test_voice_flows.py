@@ -12,10 +12,6 @@ from ivr.models import Call
 from ivr.ports import OrderStatus
 from tests.factories import make_area, make_customer, make_user
 
-# The voice URL and the status callback read and write calls on connections of their
-# own (hotline.db held connections, ivr.call_batch): they see committed rows only.
-# Back to rollback once they run on db.session (issue 10, item 1).
-pytestmark = pytest.mark.commits
 
 CALLER = "+8613912345678"
 
@@ -88,6 +84,22 @@ def test_balance_of_the_callers_account(make_caller, household):
     assert caller.said("Account 1 0 0 2 0 1: the balance due is 56.50 yuan.")
     assert caller.said("Your last bill, dated November 01, 2026, was 42.00 yuan.")
     assert step["type"] == "gather"  # back in the main menu
+
+
+def test_a_number_shared_by_several_households_hears_the_first_three(make_caller, session):
+    """The caller's accounts in account-number order; the call belongs to the first (R30)."""
+    accounts = [make_customer(session, phones=("+8613900000077",), account_number=number,
+                              balance_due=Decimal(f"{n}.00"))
+                for n, number in enumerate(["500004", "500001", "500003", "500002"], 1)]
+    session.commit()
+    caller = make_caller("+8613900000077")
+    caller.request("/ivr/voice?lang=en")
+    caller.press("1")
+    spoken = " ".join(caller.heard)
+    order = [spoken.find(f"Account {' '.join(n)}") for n in ("500001", "500002", "500003")]
+    assert -1 not in order and order == sorted(order)
+    assert "Account 5 0 0 0 0 4" not in spoken
+    assert _call(session, caller.sid).account_id == accounts[1].id
 
 
 def test_balance_by_account_number_and_retries(make_caller, session, household):

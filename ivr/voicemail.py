@@ -1,0 +1,95 @@
+"""Leak and no-water reports (on the `ivr` blueprint of `ivr.voice`): the priority queue
+when an agent is free, else a recorded message that becomes a work order; Twilio's later
+transcription fills the order in."""
+
+from __future__ import annotations
+
+from flask import request
+from twilio.twiml.voice_response import VoiceResponse
+
+from hotline.clock import utcnow
+from hotline.directory.models import CustomerAccount
+from hotline.extensions import db
+from hotline.telephony.outbox import queue_sms
+from ivr import calls, menus
+from ivr.menus import _
+from ivr.models import Call
+from ivr.ports import VoicemailReport
+from ivr.twiml import gather, say, text, url
+from ivr.voice import (bp, order_desk, request_attempt, request_call, request_language, respond,
+                       to_queue)
+
+
+@bp.route("/report", methods=["POST"])
+def report():
+    """Leak or no water: the priority queue, or a recorded message when nobody is free."""
+    language, attempt = request_language(), request_attempt()
+    call = request_call(language)
+    response = VoiceResponse()
+    choice = menus.choose(menus.REPORT_OPTIONS, request.form.get("Digits"), attempt)
+    if choice.action == "repeat":
+        say(response, menus.not_understood(), language)
+        gather(response, menus.report_menu(), language,
+               url("/ivr/report", lang=language, attempt=choice.attempt))
+    elif choice.action == "agent":
+        to_queue(response, call, language, menus.NORMAL_QUEUE)
+    else:
+        call.add_step(f"report:{choice.action}")
+        if calls.agents_available(db.session, utcnow()) > 0 or order_desk() is None:
+            to_queue(response, call, language, menus.PRIORITY_QUEUE)
+        else:
+            say(response, menus.ask_voicemail(), language)
+            response.record(action=url("/ivr/voicemail", lang=language, category=choice.action),
+                            method="POST", max_length=120, finish_on_key="#", play_beep=True,
+                            transcribe=True, transcribe_callback=url("/ivr/transcription"))
+    return respond(response)
+
+
+@bp.route("/voicemail", methods=["POST"])
+def voicemail():
+    """The `<Record>` action: the message becomes a work order; the caller hears its number
+    and gets it by SMS. A retried request finds the order already made."""
+    language = request_language()
+    call = request_call(language)
+    response = VoiceResponse()
+    recording = request.form.get("RecordingUrl", "")
+    category = request.args.get("category", "leak")
+    if category not in ("leak", "no_water"):
+        category = "leak"
+    if not recording:
+        say(response, menus.voicemail_empty(), language)
+        to_queue(response, call, language, menus.PRIORITY_QUEUE, lines=[])
+        return respond(response)
+    now = utcnow()
+    if not call.voicemail_order:
+        account = db.session.get(CustomerAccount, call.account_id) if call.account_id else None
+        report = VoicemailReport(caller=calls.caller_e164(call) or call.from_number,
+                                 recording_url=recording, transcription=call.transcription,
+                                 category=category, call_sid=call.call_sid,
+                                 account_id=account.id if account else None,
+                                 area_id=account.area_id if account else None)
+        call.voicemail_order = order_desk().log_voicemail(db.session, report, now=now)
+        call.recording_url = recording[:500]
+        call.outcome = "voicemail"
+        call.add_step("voicemail")
+        if calls.caller_e164(call):
+            queue_sms(db.session, calls.caller_e164(call),
+                      text(_("Water hotline: your report is registered as work order "
+                             "%(number)s."), language, number=call.voicemail_order),
+                      now=now, dedupe_key=f"voicemail:{call.call_sid}")
+    say(response, menus.voicemail_logged(call.voicemail_order) + menus.goodbye(), language)
+    response.hangup()
+    return respond(response)
+
+
+@bp.route("/transcription", methods=["POST"])
+def transcription():
+    """Twilio's transcription of a voicemail: kept on the call, and put into the order the
+    recording made (which usually exists by now; if not, the order takes it from the call)."""
+    call = db.session.scalar(db.select(Call).where(Call.call_sid == request.form.get("CallSid")))
+    if call is not None and request.form.get("TranscriptionStatus") == "completed":
+        call.transcription = request.form.get("TranscriptionText", "")
+        if call.voicemail_order and order_desk() is not None:
+            order_desk().add_transcription(db.session, call.voicemail_order,
+                                           call.transcription, now=utcnow())
+    return respond(VoiceResponse())
