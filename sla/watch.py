@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session
 
 from hotline.directory.models import Department
@@ -25,6 +25,8 @@ UNBREACHED = text("deadlines.state = 'running' AND deadlines.breached_at IS NULL
 UNWARNED = text("deadlines.state = 'running' AND deadlines.warned_at IS NULL "
                 "AND deadlines.breached_at IS NULL")
 ACTIVE = text("deadlines.state IN ('running', 'paused')")
+# P4: subjects whose overdue clocks get a reminder, then a written escalation (sla.reminders).
+P4_SUBJECTS = ("work_order",)
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -73,7 +75,7 @@ def kind_labels() -> dict[str, str]:
         "accept": _("accept"), "respond": _("respond"), "on_site": _("on site"),
         "reply": _("reply"), "resolve": _("resolve"), "follow_up": _("follow-up call"),
         "survey": _("site survey"), "design": _("design"), "construction": _("construction"),
-        "escalate_cluster": _("cluster escalation"),
+        "visit": _("home visit"), "escalate_cluster": _("cluster escalation"),
     }
 
 
@@ -120,10 +122,15 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
 
 
 def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
-    """Mark clocks past due as breached and escalate to supervisors (督办). A breached
-    accept clock (R14) also reminds the department, its backups (R29) and its liaison."""
+    """Mark clocks past due as breached and tell the department and the owner. A work
+    order's written escalation to supervisors (督办) follows its reminder (催办) under P4
+    (`sla.reminders`); other subjects (clusters, R13) escalate to supervisors at once. A
+    breached accept clock (R14) also reminds the department, its backups (R29) and its
+    liaison."""
     hits = _claim(session, and_(UNBREACHED, Deadline.due_at <= now),
-                  {"breached_at": Deadline.due_at, "escalated_at": now})
+                  {"breached_at": Deadline.due_at,
+                   "escalated_at": case((Deadline.subject_type.in_(P4_SUBJECTS), None),
+                                        else_=now)})
     infos = describe(session, ports, (h.subject for h in hits))
     open_hits = [h for h in hits if not infos[h.subject].closed]
     texts = _Texts()
@@ -132,9 +139,10 @@ def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
         info = infos[hit.subject]
         base = f"breach:{hit.id}:{_stamp(hit.due_at)}"
         title = texts.breach % {"kind": texts.kind(hit.kind), "label": info.label}
-        notices.append(Notice(f"{base}:supervisor", "sla_breach",
-                              texts.escalation % {"title": title}, link=info.link,
-                              severity="danger", role="supervisor"))
+        if hit.subject_type not in P4_SUBJECTS:
+            notices.append(Notice(f"{base}:supervisor", "sla_breach",
+                                  texts.escalation % {"title": title}, link=info.link,
+                                  severity="danger", role="supervisor"))
         if info.department_id is not None:
             notices.append(Notice(f"{base}:d{info.department_id}", "sla_breach", title,
                                   link=info.link, severity="danger",
