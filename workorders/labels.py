@@ -21,6 +21,11 @@ ACTION = {
     "close_on_call": _l("Close (answered on the call)"), "cancel": _l("Cancel"),
     "merge": _l("Merge into master order"), "chase": _l("Chase department"),
     "note": _l("Add note"), "update_details": _l("Complete caller details"),
+    "mark_small_repair": _l("Mark as small repair (same day)"),
+    "mark_special": _l("Mark as special enquiry"), "complete_stage": _l("Complete stage"),
+    "book_visit": _l("Book a visit"), "rebook_visit": _l("Move the visit"),
+    "cancel_visit": _l("Call off the visit"), "dispute_return": _l("Dispute the return"),
+    "review_return": _l("Review the return"),
     # events that are not actions
     "created": _l("Created"), "sms_queued": _l("SMS queued"), "deadline": _l("Deadline"),
     "merged_in": _l("Duplicate merged in"),
@@ -33,7 +38,15 @@ DEPARTMENT_KIND = {"maintenance": _l("Maintenance"), "water_quality": _l("Water 
                    "enforcement": _l("Enforcement"), "billing": _l("Billing"),
                    "customer_service": _l("Customer service")}
 CLOCK_OP = {"started": _l("started"), "met": _l("met"), "cancelled": _l("cancelled"),
-            "paused": _l("paused"), "resumed": _l("resumed"), "extended": _l("extended")}
+            "paused": _l("paused"), "resumed": _l("resumed"), "extended": _l("extended"),
+            "breached": _l("breached")}
+# R24: the stages of a connection application.
+STAGE = {"survey": _l("Site survey"), "design": _l("Design"),
+         "construction": _l("Construction")}
+# P3: a supervisor's review of a disputed return.
+RETURN_REVIEW = {"disputed": _l("Disputed, under review"), "upheld": _l("Return upheld"),
+                 "overruled": _l("Return overruled")}
+VISIT_REQUESTER = {"crew": _l("The crew cannot come"), "customer": _l("The customer asked")}
 CHANNEL = {"phone": _l("Phone"), "console": _l("Console"), "api": _l("API"),
            "voicemail": _l("Voicemail"), "web": _l("Web"), "sms": _l("SMS")}
 FIELD = {"contact_name": _l("Caller name"), "contact_phone": _l("Caller phone"),

@@ -116,7 +116,7 @@ def create():
 
 _CREATE_FIELDS = ("category", "description", "contact_name", "contact_phone", "account_number",
                   "area", "street", "house_number", "landmark", "call_sid", "confidential",
-                  "subject_user", "department", "answer", "master_number")
+                  "subject_user", "department", "answer", "master_number", "small_repair")
 _FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
                "subject_user_id": "subject_user"}
 
@@ -224,6 +224,8 @@ def detail(number: str):
 
 class ConsoleActionSchema(schemas.ActionSchema):
     new_due = ma.fields.String()  # a datetime-local field: local time, no zone
+    window_start = ma.fields.String()
+    window_end = ma.fields.String()
 
     class Meta:
         unknown = ma.EXCLUDE

@@ -16,11 +16,12 @@ from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
+from workorders.rules.practice import stages_of
 from workorders.rules.states import Actor, OrderFacts
 
 # Clocks a caller cares about (not the department's 20-minute accept, not our follow-up).
 CUSTOMER_CLOCKS = ("on_site", "respond", "reply", "resolve", "survey", "design",
-                   "construction")
+                   "construction", "visit")
 
 
 def actor_of(session: Session, user: User) -> Actor:
@@ -31,7 +32,10 @@ def actor_of(session: Session, user: User) -> Actor:
 def facts_of(order: WorkOrder) -> OrderFacts:
     return OrderFacts(status=order.status, department_id=order.department_id,
                       owner_id=order.owner_id, subject_user_id=order.subject_user_id,
-                      extension_pending=order.extension_due is not None)
+                      extension_pending=order.extension_due is not None,
+                      return_disputed=order.return_review == "disputed",
+                      category=order.category_code, small_repair=bool(order.small_repair),
+                      special=bool(order.special), visit_booked=order.visit_start is not None)
 
 
 def can_view(session: Session, user: User, order: WorkOrder) -> bool:
@@ -84,18 +88,23 @@ def area_kind(order: WorkOrder) -> str | None:
 
 
 def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: datetime,
-                 actor: User | None, *, ctx: SlaContext) -> None:
+                 actor: User | None, *, ctx: SlaContext, since: datetime | None = None
+                 ) -> None:
+    """The policies' clocks for this event; R14 tiers follow the order's priority."""
     rows = clocks.start_clocks(session, order.subject, order.category_code, area_kind(order),
-                               starts_on=starts_on, now=now, ctx=ctx)
+                               starts_on=starts_on, now=now, ctx=ctx, priority=order.priority,
+                               since=since)
     if rows:
         record(session, order, "deadline", now=now, actor=actor,
                payload=_clock_payload("started", rows))
 
 
 def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,
-             actor: User | None = None, kinds=None) -> None:
+             actor: User | None = None, kinds=None, at: datetime | None = None) -> None:
     if op == "met":
         rows = clocks.meet(session, order.subject, kinds, now=now)
+    elif op == "breached":  # R31: an obligation missed at `at`, before the clock ran out
+        rows = clocks.breach_now(session, order.subject, kinds, at=at or now, now=now)
     elif op == "cancelled":
         rows = clocks.cancel(session, order.subject, kinds=kinds, now=now)
     elif op == "paused":
@@ -138,3 +147,12 @@ def next_customer_due(session: Session, order: WorkOrder) -> datetime | None:
     running = [r for r in clocks.active_clocks(session, order.subject, kinds=CUSTOMER_CLOCKS)
                if r.state == "running"]
     return min((r.due_at for r in running), default=None)
+
+
+def running_stage(session: Session, order: WorkOrder) -> str | None:
+    """R24: the stage of a connection application whose clock runs (None: not staged)."""
+    stages = stages_of(order.category_code)
+    if not stages:
+        return None
+    kinds = {r.kind for r in clocks.active_clocks(session, order.subject, kinds=stages)}
+    return next((s for s in stages if s in kinds), None)

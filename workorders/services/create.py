@@ -24,6 +24,7 @@ from workorders.rules.details import missing_details
 from workorders.services.common import record, refresh_due, start_clocks
 from workorders.services.dispatch import dispatch_by_route, dispatch_to, merge_into
 from workorders.services.numbering import next_number
+from workorders.services.practice import check_small_repair, start_small_repair
 
 
 @dataclass
@@ -44,6 +45,7 @@ class NewOrder:
     department_id: int | None = None  # the agent's choice (R10); else routing decides
     answer: str = ""  # answered on the call (R5/R6): close at once, no dispatch
     master_number: str = ""  # report of a known problem: merge into this order at once
+    small_repair: bool = False  # R16: a leak fixed the same day (due 24:00 today)
     extra: dict = field(default_factory=dict)
 
 
@@ -92,6 +94,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         raise ValidationFailed(
             _("R6: a general enquiry is answered on the call; enter the answer."),
             fields={"answer": "required for a general enquiry"})
+    if data.small_repair:
+        check_small_repair(category.code)
     chosen = None
     if data.department_id is not None:
         chosen = session.get(Department, data.department_id)
@@ -120,7 +124,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
            note=order.description,
            payload={"channel": channel, "category": category.code,
                     "call_sid": order.call_sid, "missing_details": missing,
-                    "confidential": order.confidential})
+                    "confidential": order.confidential,
+                    "small_repair": bool(data.small_repair)})
     if phone and try_e164(phone):
         message = queue_sms(session, phone, sms.confirmation(order.number), now=now,
                             dedupe_key=f"wo-confirm-{order.number}",
@@ -136,6 +141,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         _close_on_call(session, order, data.answer, actor, now)
         return order
     start_clocks(session, order, "open", now, actor, ctx=ctx)
+    if data.small_repair:
+        start_small_repair(session, order, actor, now, ctx)
     if data.master_number.strip():
         merge_into(session, order, data.master_number, actor=actor, now=now)
         return order
