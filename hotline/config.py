@@ -82,12 +82,26 @@ SETTINGS: tuple[Setting, ...] = (
             "R13: cluster window in minutes; 0 is the local day"),
     Setting("HOTLINE_REPEAT_COMPLAINT_DAYS", int, 30,
             "R13: a complaint repeats an order still open or closed this many days ago"),
+    Setting("HOTLINE_RETURN_WORKING_DAYS", int, 2,
+            "P3: a department returns an order within this many working days of dispatch"),
+    Setting("HOTLINE_REMIND_WORKING_DAYS", int, 1,
+            "P4: an overdue order's reminder (催办) comes on this working day after it fell due"),
+    Setting("HOTLINE_ESCALATE_WORKING_DAYS", int, 5,
+            "P4: still overdue this many working days after the reminder: 督办"),
+    Setting("HOTLINE_VISIT_NOTICE_MINUTES", int, 120,
+            "R31: a crew that cannot come tells the customer this long before the window"),
+    Setting("HOTLINE_ENQUIRY_CALL_MINUTES", int, 5,
+            "R5: the softphone warns when an enquiry call passes this"),
     Setting("HOTLINE_WALLBOARD_REFRESH_SECONDS", int, 10, "wallboard refresh"),
     Setting("HOTLINE_CLOCK_TICK_SECONDS", float, 15.0, "clock: how often jobs run"),
     Setting("HOTLINE_CLOCK_ROLLUP_SECONDS", float, 60.0, "clock: service-level rollups"),
     Setting("HOTLINE_CLOCK_LEASE_SECONDS", float, 40.0, "clock: lease a standby waits out"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+# Limits that make no sense at 0 or below (the app refuses to start with them).
+AT_LEAST_ONE = ("HOTLINE_RETURN_WORKING_DAYS", "HOTLINE_REMIND_WORKING_DAYS",
+                "HOTLINE_ESCALATE_WORKING_DAYS", "HOTLINE_VISIT_NOTICE_MINUTES",
+                "HOTLINE_ENQUIRY_CALL_MINUTES")
 
 # Framework settings fixed by the app (not for operators).
 FIXED = {
@@ -195,6 +209,10 @@ def check(config: dict[str, Any]) -> None:
             if config.get(key) in ("", None, placeholder):
                 problems.append(f"{key} must be set to your Twilio account's value when "
                                 "HOTLINE_TELEPHONY=twilio")
+    for key in AT_LEAST_ONE:
+        if not isinstance(config.get(key), int) or config[key] < 1:
+            problems.append(f"{key} must be a whole number of at least 1 "
+                            f"(not {config.get(key)!r})")
     if config["HOTLINE_ENV"] == "production":
         if config["SECRET_KEY"] in (DEV_SECRET_KEY, "", None):
             problems.append("SECRET_KEY must be set in production")

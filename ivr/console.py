@@ -91,8 +91,14 @@ def current():
     e164 = calls.caller_e164(call)
     accounts = accounts_by_phone(db.session, call.from_number) if e164 else []
     recent = calls.recent_calls_from(db.session, call.from_number)
+    # R5: an enquiry is finished on the call within 5 minutes; past that the desk warns.
+    limit = int(current_app.config["HOTLINE_ENQUIRY_CALL_MINUTES"])
+    enquiry = {"limit_minutes": limit, "call": menus.is_enquiry_call(call.queue_name),
+               "over": menus.enquiry_call_overrun(call.queue_name, call.answered_at,
+                                                  utcnow(), limit)}
     return committed(render_template("ivr/_screenpop.html", call=call, accounts=accounts,
-                                     recent=recent, e164=e164, counts=counts))
+                                     recent=recent, e164=e164, counts=counts,
+                                     enquiry=enquiry))
 
 
 @bp.route("/softphone/answer-next", methods=["POST"])

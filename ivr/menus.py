@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 
@@ -316,3 +316,17 @@ def no_agent_waiting() -> list[Line]:
 
 def connecting_caller() -> list[Line]:
     return [Line(_("Connecting you to an agent now."))]
+
+
+def is_enquiry_call(queue_name: str | None) -> bool:
+    """R5: a call from the general queue is an enquiry; leak and no-water reports come
+    through the priority queue."""
+    return queue_name == NORMAL_QUEUE
+
+
+def enquiry_call_overrun(queue_name: str | None, answered_at: datetime | None, now: datetime,
+                         limit_minutes: int) -> bool:
+    """R5: general enquiries are finished on the call within 5 minutes; past that the agent
+    desk warns."""
+    return (is_enquiry_call(queue_name) and answered_at is not None
+            and now - answered_at >= timedelta(minutes=limit_minutes))

@@ -32,36 +32,64 @@ def active_policies(session: Session) -> list[SlaPolicy]:
 
 
 def planned_deadlines(session: Session, category: str, area_kind: str | None, start: datetime,
-                      *, ctx: SlaContext, starts_on: str = "open") -> dict[str, datetime]:
+                      *, ctx: SlaContext, starts_on: str = "open",
+                      priority: str | None = None) -> dict[str, datetime]:
     """The due times a subject of `category` would get if its clocks started at `start`."""
     return {
         policy.kind: deadline_math.due_at(start, limit_of(policy), ctx.calendar, ctx.zone)
-        for policy in select_policies(active_policies(session), category, area_kind, starts_on)
+        for policy in select_policies(active_policies(session), category, area_kind, starts_on,
+                                      priority)
     }
 
 
 def start_clocks(session: Session, subject: Subject, category: str, area_kind: str | None,
-                 *, starts_on: str, now: datetime, ctx: SlaContext) -> list[Deadline]:
-    """Start every clock the policies give for this event (open, dispatch, resolve, cluster).
-    A clock of the same kind still running is cancelled first (a re-dispatch restarts it).
-    `ctx` is the utility's zone and working calendar (R21)."""
+                 *, starts_on: str, now: datetime, ctx: SlaContext, priority: str | None = None,
+                 since: datetime | None = None) -> list[Deadline]:
+    """Start every clock the policies give for this event (open, dispatch, resolve, cluster,
+    small_repair, special, <stage>_done). A clock of the same kind still running is
+    cancelled first (a re-dispatch restarts it; R16/R19 replace the ordinary limit).
+    `priority` selects R14 tiers; `since` is the moment the limits count from when that is
+    not now (R19: a special enquiry's 3 working days count from its opening). `ctx` is the
+    utility's zone and working calendar (R21)."""
     started = []
-    for policy in select_policies(active_policies(session), category, area_kind, starts_on):
+    for policy in select_policies(active_policies(session), category, area_kind, starts_on,
+                                  priority):
         started.append(start_clock(session, subject, policy.kind, limit_of(policy), now=now,
-                                   rule=policy.rule, warn_ratio=policy.warn_ratio, ctx=ctx))
+                                   rule=policy.rule, warn_ratio=policy.warn_ratio, ctx=ctx,
+                                   since=since))
     return started
 
 
 def start_clock(session: Session, subject: Subject, kind: str, limit: Limit, *, now: datetime,
-                ctx: SlaContext, rule: str = "", warn_ratio: float = 0.8) -> Deadline:
+                ctx: SlaContext, rule: str = "", warn_ratio: float = 0.8,
+                since: datetime | None = None) -> Deadline:
+    start = since or now
+    due = deadline_math.due_at(start, limit, ctx.calendar, ctx.zone)
+    return _new_clock(session, subject, kind, due, start=start, limit=limit, rule=rule,
+                      warn_ratio=warn_ratio)
+
+
+def start_clock_until(session: Session, subject: Subject, kind: str, due: datetime, *,
+                      now: datetime, rule: str = "", warn_ratio: float = 0.8) -> Deadline:
+    """A clock with a due time agreed rather than computed (R31: the end of a visit window
+    booked with the customer). It keeps its length in minutes, so a pause (R22) gives back
+    the time that was left."""
+    if due.tzinfo is None:
+        raise ValidationFailed(_("the new time needs a time zone"), fields={"due": "naive"})
+    limit = Limit(minutes=max(0, -(-int((due - now).total_seconds()) // 60)))
+    return _new_clock(session, subject, kind, due, start=now, limit=limit, rule=rule,
+                      warn_ratio=warn_ratio)
+
+
+def _new_clock(session: Session, subject: Subject, kind: str, due: datetime, *,
+               start: datetime, limit: Limit, rule: str, warn_ratio: float) -> Deadline:
     for old in active_clocks(session, subject, kinds=[kind]):
         old.state = "cancelled"
-    due = deadline_math.due_at(now, limit, ctx.calendar, ctx.zone)
     row = Deadline(
         subject_type=subject[0], subject_id=subject[1], kind=kind, rule=rule,
         limit_minutes=limit.minutes, limit_working_days=limit.working_days,
-        warn_ratio=warn_ratio, state="running", started_at=now, due_at=due,
-        original_due_at=due, warn_at=deadline_math.warn_at(now, due, warn_ratio),
+        warn_ratio=warn_ratio, state="running", started_at=start, due_at=due,
+        original_due_at=due, warn_at=deadline_math.warn_at(start, due, warn_ratio),
         extension_reason="",
     )
     session.add(row)
@@ -97,6 +125,21 @@ def meet(session: Session, subject: Subject, kinds: Iterable[str], *, now: datet
         if now > row.due_at and row.breached_at is None:
             row.breached_at = row.due_at
     return met
+
+
+def breach_now(session: Session, subject: Subject, kinds: Iterable[str], *, at: datetime,
+               now: datetime) -> list[Deadline]:
+    """An obligation missed before its clock ran out (R31: a crew calling off a visit less
+    than 2 hours before the window): the clock is decided, as breached at `at`. It counts
+    as late in the on-time rates; the caller tells whoever must hear of it."""
+    rows = active_clocks(session, subject, kinds=kinds)
+    for row in rows:
+        if row.state == "paused":
+            row.paused_at = None
+        row.state = "met"
+        row.met_at = now
+        row.breached_at = min(at, now)
+    return rows
 
 
 def cancel(session: Session, subject: Subject, *, kinds: Iterable[str] | None = None,
@@ -158,6 +201,7 @@ def extend(session: Session, subject: Subject, kind: str, new_due: datetime, *, 
         raise ValidationFailed(_("the new time must be in the future"),
                                fields={"new_due": "in the past"})
     row.breached_at = None
+    row.reminded_at = None
     row.escalated_at = None
     row.due_at = new_due
     row.warn_at = deadline_math.warn_at(now, new_due, row.warn_ratio)

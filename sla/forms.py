@@ -11,7 +11,7 @@ class PolicyForm(FlaskForm):
     limit_minutes = IntegerField(_l("Limit in minutes"), validators=[Optional(),
                                                                      NumberRange(min=1)])
     limit_working_days = IntegerField(_l("Limit in working days"),
-                                      validators=[Optional(), NumberRange(min=1, max=60)])
+                                      validators=[Optional(), NumberRange(min=0, max=60)])
     warn_ratio = FloatField(_l("Warn at (share of the time)"),
                             validators=[InputRequired(), NumberRange(min=0.05, max=0.99)])
     active = BooleanField(_l("Active"))

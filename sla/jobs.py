@@ -15,6 +15,7 @@ from hotline.telephony.delivery import deliver_due
 from sla import service_level
 from sla.clusters import detect_clusters
 from sla.ports import ports
+from sla.reminders import sweep_escalations, sweep_reminders
 from sla.settings import current_context
 from sla.watch import sweep_breaches, sweep_warnings
 
@@ -23,12 +24,17 @@ log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
 
 def watch_deadlines(session: Session, app: Flask, now: datetime) -> dict:
     """Breaches first, so a clock that is already past due after downtime is escalated,
-    not merely warned."""
+    not merely warned; then the P4 reminders (催办) and written escalations (督办)."""
     p = ports(app)
+    ctx = current_context(session)
     breaches = sweep_breaches(session, p, now)
     warnings = sweep_warnings(session, p, now)
+    reminders = sweep_reminders(session, p, now, ctx)
+    escalations = sweep_escalations(session, p, now, ctx)
     return {"breaches": breaches.claimed, "warnings": warnings.claimed,
-            "notices": breaches.notices + warnings.notices, "sms": breaches.sms}
+            "reminders": reminders.claimed, "escalations": escalations.claimed,
+            "notices": breaches.notices + warnings.notices + reminders.notices
+            + escalations.notices, "sms": breaches.sms}
 
 
 def watch_clusters(session: Session, app: Flask, now: datetime) -> dict:

@@ -17,6 +17,7 @@ CLOCK_KIND = {
     "construction": _lp("clock", "Construction"),
     "escalate_cluster": _lp("clock", "Cluster escalation"),
     "escalate_repeat": _lp("clock", "Repeated-complaint escalation"),
+    "visit": _lp("clock", "Home visit"),
 }
 # A clock inside a sentence ("WO-…: acceptance deadline missed").
 CLOCK_PHRASE = {
@@ -28,13 +29,18 @@ CLOCK_PHRASE = {
     "construction": _lp("clock phrase", "construction"),
     "escalate_cluster": _lp("clock phrase", "cluster escalation"),
     "escalate_repeat": _lp("clock phrase", "repeated-complaint escalation"),
+    "visit": _lp("clock phrase", "home visit"),
 }
 # When a policy's clock starts.
 STARTS_ON = {"open": _lp("clock starts", "When the order is opened"),
              "dispatch": _lp("clock starts", "When it is dispatched"),
              "resolve": _lp("clock starts", "When it is resolved"),
              "cluster": _lp("clock starts", "When a cluster forms"),
-             "repeat": _lp("clock starts", "When a repeated complaint is logged")}
+             "repeat": _lp("clock starts", "When a repeated complaint is logged"),
+             "small_repair": _lp("clock starts", "When marked a small repair"),
+             "special": _lp("clock starts", "When marked a special enquiry"),
+             "survey_done": _lp("clock starts", "When the site survey is done"),
+             "design_done": _lp("clock starts", "When the design is done")}
 CALENDAR_DAY = {"holiday": _lp("calendar", "Holiday"),
                 "adjusted_workday": _lp("calendar", "Adjusted working day"),
                 "override_holiday": _lp("calendar", "Holiday (override)"),

@@ -14,11 +14,12 @@ DEADLINE_STATES = ("running", "paused", "met", "cancelled")
 
 class SlaPolicy(Base):
     """An admin-editable time limit: per category ("*" = any) and clock kind, optionally per
-    area kind. Seeded from `sla.policies.DEFAULT_POLICIES`."""
+    area kind and (R14 tiers) per order priority. Seeded from
+    `sla.policies.DEFAULT_POLICIES`."""
 
     __tablename__ = "sla_policies"
     __table_args__ = (
-        UniqueConstraint("category", "kind", "area_kind", "starts_on"),
+        UniqueConstraint("category", "kind", "area_kind", "starts_on", "priority"),
         CheckConstraint("(limit_minutes IS NULL) <> (limit_working_days IS NULL)",
                         name="one_limit"),
     )
@@ -27,6 +28,7 @@ class SlaPolicy(Base):
     category: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(32))
     area_kind: Mapped[str | None] = mapped_column(String(16))
+    priority: Mapped[str | None] = mapped_column(String(8))
     starts_on: Mapped[str] = mapped_column(String(16))
     limit_minutes: Mapped[int | None] = mapped_column(Integer)
     limit_working_days: Mapped[int | None] = mapped_column(Integer)
@@ -57,6 +59,12 @@ class Deadline(Base):
               sqlite_where=text("state IN ('running', 'paused')"),
               postgresql_where=text("state IN ('running', 'paused')")),
         Index("ix_deadlines_due_at", "due_at"),
+        # P4: overdue clocks not yet escalated in writing (督办), for the reminder sweeps.
+        Index("ix_deadlines_overdue", "due_at",
+              sqlite_where=text("state = 'running' AND breached_at IS NOT NULL "
+                                "AND escalated_at IS NULL"),
+              postgresql_where=text("state = 'running' AND breached_at IS NOT NULL "
+                                    "AND escalated_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +82,8 @@ class Deadline(Base):
     warn_at: Mapped[datetime] = mapped_column(UTCDateTime())
     warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # P4: the reminder (催办) and the written escalation (督办) of an overdue clock.
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     met_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -17,11 +17,29 @@ from sla.models import CalendarDay
 class SlaContext:
     zone: ZoneInfo
     calendar: WorkingCalendar
+    # Practice limits (hotline.config): P3 returns, P4 reminders, R31 visit notice.
+    return_working_days: int = 2
+    remind_working_days: int = 1
+    escalate_working_days: int = 5
+    visit_notice_minutes: int = 120
 
 
-def load_context(session: Session, zone_name: str, country: str) -> SlaContext:
+# SlaContext field ← the setting that gives it.
+PRACTICE_SETTINGS = {
+    "return_working_days": "HOTLINE_RETURN_WORKING_DAYS",
+    "remind_working_days": "HOTLINE_REMIND_WORKING_DAYS",
+    "escalate_working_days": "HOTLINE_ESCALATE_WORKING_DAYS",
+    "visit_notice_minutes": "HOTLINE_VISIT_NOTICE_MINUTES",
+}
+
+
+def load_context(session: Session, zone_name: str, country: str,
+                 config: dict | None = None) -> SlaContext:
     overrides = {row.day: row.working for row in session.scalars(select(CalendarDay))}
-    return SlaContext(zone=ZoneInfo(zone_name), calendar=WorkingCalendar(country, overrides))
+    practice = {name: int(config[key]) for name, key in PRACTICE_SETTINGS.items()
+                if config and key in config}
+    return SlaContext(zone=ZoneInfo(zone_name), calendar=WorkingCalendar(country, overrides),
+                      **practice)
 
 
 def current_context(session: Session) -> SlaContext:
@@ -32,7 +50,7 @@ def current_context(session: Session) -> SlaContext:
     if cached is not None:
         return cached
     ctx = load_context(session, current_app.config["HOTLINE_TIMEZONE"],
-                       current_app.config["HOTLINE_COUNTRY"])
+                       current_app.config["HOTLINE_COUNTRY"], current_app.config)
     if has_request_context():
         request.sla_context = ctx
     return ctx

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
@@ -29,6 +29,10 @@ UNBREACHED = text("deadlines.state = 'running' AND deadlines.breached_at IS NULL
 UNWARNED = text("deadlines.state = 'running' AND deadlines.warned_at IS NULL "
                 "AND deadlines.breached_at IS NULL")
 ACTIVE = text("deadlines.state IN ('running', 'paused')")
+# P4: subjects whose overdue clocks get a reminder, then a written escalation (sla.reminders).
+P4_SUBJECTS = ("work_order",)
+# Clocks that are themselves an escalation to the manager (R13): never reminded first (P4).
+ESCALATION_KINDS = ("escalate_cluster", "escalate_repeat")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -86,9 +90,14 @@ WARNING = N_("%(label)s: %(kind)s deadline approaching")
 BREACH = N_("%(label)s: %(kind)s deadline missed")
 ESCALATION = N_("Escalated: %(label)s missed its %(kind)s deadline")
 REMINDER = N_("Not accepted within the time limit: %(label)s — accept it now")
+# P4: the reminder (催办) the working day after, the written escalation (督办) days later.
+OVERDUE_REMINDER = N_("Reminder: %(label)s is past its %(kind)s deadline; please handle it "
+                      "today")
+WRITTEN_ESCALATION = N_("Escalated in writing: %(label)s is still past its %(kind)s "
+                        "deadline after the reminder")
 
 
-class _Texts:
+class SweepTexts:
     """The sweep's message templates, translated once per sweep rather than once per row
     (gettext per row dominated a 10,000-breach pass)."""
 
@@ -96,7 +105,8 @@ class _Texts:
         self.kinds = kind_labels()
         self.prefixes: dict[tuple[str, str], str] = {}
         # gettext without variables returns the translated template unformatted.
-        self.templates = {m: _(m) for m in (WARNING, BREACH, ESCALATION, REMINDER)}
+        self.templates = {m: _(m) for m in (WARNING, BREACH, ESCALATION, REMINDER,
+                                            OVERDUE_REMINDER, WRITTEN_ESCALATION)}
         self.sms = _("[Water Hotline] %(label)s has not been accepted within the time limit. "
                      "Please accept it now.")
 
@@ -147,7 +157,7 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
                   {"warned_at": now})
     infos = describe(session, ports, (h.subject for h in hits))
     people = _people(session, {i.owner_user_id for i in infos.values()} - {None})
-    texts = _Texts()
+    texts = SweepTexts()
     notices = []
     for hit in hits:
         info = infos[hit.subject]
@@ -167,30 +177,41 @@ def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
     return SweepResult(len(hits), notify_many(session, notices, now), 0, [h.id for h in hits])
 
 
+def _escalates_at_once(hit: "Hit") -> bool:
+    return hit.subject_type not in P4_SUBJECTS or hit.kind in ESCALATION_KINDS
+
+
 def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
-    """Mark clocks past due as breached and escalate to supervisors (督办). The department
-    and the owner hear of it too, each person once: a breached accept clock (R14) reminds
-    the department (and its backups, R29, and its liaison) instead of a second notice."""
+    """Mark clocks past due as breached and tell the department and the owner. A work
+    order's written escalation to supervisors (督办) follows its reminder (催办) under P4
+    (`sla.reminders`); other subjects (clusters, R13) escalate to supervisors at once. A
+    breached accept clock (R14) also reminds the department, its backups (R29) and its
+    liaison."""
     hits = _claim(session, and_(UNBREACHED, Deadline.due_at <= now),
-                  {"breached_at": Deadline.due_at, "escalated_at": now})
+                  {"breached_at": Deadline.due_at,
+                   "escalated_at": case((and_(Deadline.subject_type.in_(P4_SUBJECTS),
+                                              Deadline.kind.not_in(ESCALATION_KINDS)), None),
+                                        else_=now)})
     infos = describe(session, ports, (h.subject for h in hits))
     open_hits = [h for h in hits if not infos[h.subject].closed]
     people = _people(session, {infos[h.subject].owner_user_id for h in open_hits} - {None})
-    texts = _Texts()
+    texts = SweepTexts()
     notices: list[Notice] = []
     for hit in open_hits:
         info = infos[hit.subject]
         base = f"breach:{hit.id}:{_stamp(hit.due_at)}"
-        notices.append(texts.notice(ESCALATION, hit, info, f"{base}:supervisor", "sla_breach",
-                                    "danger", role="supervisor",
-                                    exclude_user_id=info.recused_user_id))
+        if _escalates_at_once(hit):  # work orders escalate later (P4)
+            notices.append(texts.notice(ESCALATION, hit, info, f"{base}:supervisor",
+                                        "sla_breach", "danger", role="supervisor",
+                                        exclude_user_id=info.recused_user_id))
         if info.department_id is not None and hit.kind != "accept":
             notices.append(texts.notice(BREACH, hit, info, f"{base}:d{info.department_id}",
                                         "sla_breach", "danger",
                                         department_id=info.department_id,
                                         exclude_user_id=info.recused_user_id))
         if info.owner_user_id is not None and _owner_needs_own_notice(
-                people, info, supervisors_told=True):
+                people, info,
+                supervisors_told=_escalates_at_once(hit)):
             notices.append(texts.notice(BREACH, hit, info, f"{base}:u{info.owner_user_id}",
                                         "sla_breach", "danger", user_id=info.owner_user_id,
                                         exclude_user_id=info.recused_user_id))
@@ -201,7 +222,7 @@ def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepRes
 
 
 def _accept_reminders(session: Session, hits: list[Hit],
-                      infos: dict[tuple[str, int], SubjectInfo], texts: _Texts
+                      infos: dict[tuple[str, int], SubjectInfo], texts: SweepTexts
                       ) -> list[Notice]:
     """R14: not accepted within 20 minutes → remind the department; R29: the backups of
     its absent staff who work elsewhere hear of it too (those in the department see the
@@ -230,7 +251,7 @@ def _accept_reminders(session: Session, hits: list[Hit],
 
 def _liaison_sms(session: Session, hits: list[Hit],
                  infos: dict[tuple[str, int], SubjectInfo], now: datetime,
-                 texts: _Texts) -> int:
+                 texts: SweepTexts) -> int:
     """R14: each department names a 24-hour liaison; the reminder reaches their phone."""
     ids = {infos[h.subject].department_id for h in hits} - {None}
     if not ids:

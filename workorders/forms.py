@@ -30,6 +30,7 @@ class CreateOrderForm(FlaskForm):
     department = SelectField(_l("Department (leave empty to route automatically)"),
                              validators=[Optional()])
     confidential = BooleanField(_l("Complainant asks for confidentiality (R27)"))
+    small_repair = BooleanField(_l("Small repair: fixed today, due by 24:00 (R16, leaks)"))
     subject_user = SelectField(_l("Staff member the complaint is about (R28)"),
                                validators=[Optional()])
     subject_department = SelectField(_l("Unit the complaint is about (R10)"),

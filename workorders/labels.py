@@ -38,6 +38,11 @@ ACTION = {
     "review_repeat": _l("Manager's review of the repeated complaint"),
     "confirm_theft": _l("Confirm the theft report"),
     "decide_reward": _l("Decide the reporter's reward"),
+    "mark_small_repair": _l("Mark as small repair (same day)"),
+    "mark_special": _l("Mark as special enquiry"), "complete_stage": _l("Complete stage"),
+    "book_visit": _l("Book a visit"), "rebook_visit": _l("Move the visit"),
+    "cancel_visit": _l("Call off the visit"), "dispute_return": _l("Dispute the return"),
+    "review_return": _l("Review the return"),
     # events that are not actions
     "created": _lp("order event", "Created"), "sms_queued": _l("SMS queued"), "deadline": _l("Deadline"),
     "merged_in": _l("Duplicate merged in"),
@@ -56,7 +61,15 @@ CLOCK_OP = {"started": _l("%(clock)s clock started, due %(due)s"),
             "cancelled": _l("%(clock)s clock stopped (was due %(due)s)"),
             "paused": _l("%(clock)s clock paused (was due %(due)s)"),
             "resumed": _l("%(clock)s clock resumed, due %(due)s"),
-            "extended": _l("%(clock)s deadline extended to %(due)s")}
+            "extended": _l("%(clock)s deadline extended to %(due)s"),
+            "breached": _l("%(clock)s deadline missed (was due %(due)s)")}
+# R24: the stages of a connection application.
+STAGE = {"survey": _l("Site survey"), "design": _l("Design"),
+         "construction": _l("Construction")}
+# P3: a supervisor's review of a disputed return.
+RETURN_REVIEW = {"disputed": _l("Disputed, under review"), "upheld": _l("Return upheld"),
+                 "overruled": _l("Return overruled")}
+VISIT_REQUESTER = {"crew": _l("The crew cannot come"), "customer": _l("The customer asked")}
 CHANNEL = {"phone": _l("Phone"), "console": _l("Console"), "api": _l("API"),
            "voicemail": _l("Voicemail"), "web": _l("Web"), "sms": _l("SMS")}
 FIELD = {"contact_name": _l("Caller name"), "contact_phone": _l("Caller phone"),

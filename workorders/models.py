@@ -141,6 +141,15 @@ class WorkOrder(Base):
     extension_reason: Mapped[str] = mapped_column(Text, default="")
     # R15: when the department asked; a later approval counts from here.
     extension_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # R16: a leak marked small repair is due at 24:00 of the day it was opened.
+    small_repair: Mapped[bool] = mapped_column(Boolean, default=False)
+    # R19: an enquiry a supervisor marked special gets 3 working days to reply.
+    special: Mapped[bool] = mapped_column(Boolean, default=False)
+    # P3: "" | disputed (a supervisor reviews the return) | upheld | overruled.
+    return_review: Mapped[str] = mapped_column(String(16), default="")
+    # R31: the home-visit window booked with the customer (the events keep every booking).
+    visit_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    visit_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Cache of the earliest running deadline (sla `deadlines` stay the truth), kept by
     # `services.common.refresh_due` so a queue sorts by due time on an index.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -5,7 +5,13 @@ from __future__ import annotations
 import marshmallow as ma
 
 from workorders.models import CHANNELS
+from workorders.rules.practice import RETURN_DECISIONS, VISIT_REQUESTERS
 from workorders.rules.states import ACTIONS, FOLLOW_UP_OUTCOMES, STATUSES
+
+
+class VisitSchema(ma.Schema):
+    start = ma.fields.AwareDateTime()
+    end = ma.fields.AwareDateTime()
 
 
 class OrderSchema(ma.Schema):
@@ -64,6 +70,14 @@ class OrderSchema(ma.Schema):
     closed_at = ma.fields.AwareDateTime(allow_none=True)
     updated_at = ma.fields.AwareDateTime()
     next_due_at = ma.fields.AwareDateTime(allow_none=True)
+    small_repair = ma.fields.Boolean(metadata={"description": "R16: due by 24:00 of its day"})
+    special = ma.fields.Boolean(metadata={"description": "R19: 3 working days to reply"})
+    stage = ma.fields.String(allow_none=True, metadata={
+        "description": "R24: the running stage of a connection application"})
+    visit = ma.fields.Nested(VisitSchema, allow_none=True, metadata={
+        "description": "R31: the booked visit window"})
+    return_review = ma.fields.String(allow_none=True, metadata={
+        "description": "P3: disputed | upheld | overruled"})
     actions = ma.fields.List(ma.fields.String(),
                              metadata={"description": "actions this user may do now"})
 
@@ -118,6 +132,8 @@ class CreateOrderSchema(ma.Schema):
     answer = ma.fields.String(load_default="", metadata={
         "description": "answered on the call: the order closes at once (R6)"})
     master_number = ma.fields.String(load_default="")
+    small_repair = ma.fields.Boolean(load_default=False, metadata={
+        "description": "R16: a leak that is a small repair, due by 24:00 today"})
     channel = ma.fields.String(load_default="api", validate=ma.validate.OneOf(CHANNELS))
 
 
@@ -150,6 +166,14 @@ class ActionSchema(ma.Schema):
     account_number = ma.fields.String(metadata={
         "description": "R30: the household chosen (update_details)"})
     amount = ma.fields.Decimal(metadata={"description": "R11: reward in yuan (decide_reward)"})
+    stage = ma.fields.String(validate=ma.validate.OneOf(("survey", "design", "construction")),
+                             metadata={"description": "R24: the stage completed"})
+    window_start = ma.fields.AwareDateTime(metadata={"description": "R31: visit window"})
+    window_end = ma.fields.AwareDateTime(metadata={"description": "R31: visit window"})
+    requested_by = ma.fields.String(validate=ma.validate.OneOf(VISIT_REQUESTERS), metadata={
+        "description": "R31: who moves or calls off the visit"})
+    decision = ma.fields.String(validate=ma.validate.OneOf(RETURN_DECISIONS), metadata={
+        "description": "P3: the supervisor's review of a disputed return"})
 
 
 class EventSchema(ma.Schema):

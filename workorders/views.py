@@ -121,7 +121,7 @@ _CREATE_FIELDS = ("category", "description", "contact_name", "contact_phone", "a
                   "area", "street", "house_number", "landmark", "work_street",
                   "work_house_number", "work_landmark", "call_sid", "confidential",
                   "subject_user", "subject_department", "department", "answer",
-                  "master_number")
+                  "master_number", "small_repair")
 _FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
                "subject_user_id": "subject_user", "subject_department_id": "subject_department"}
 
@@ -235,6 +235,8 @@ def detail(number: str):
 
 class ConsoleActionSchema(schemas.ActionSchema):
     new_due = ma.fields.String()  # a datetime-local field: local time, no zone
+    window_start = ma.fields.String()
+    window_end = ma.fields.String()
 
     class Meta:
         unknown = ma.EXCLUDE

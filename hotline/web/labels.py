@@ -42,6 +42,8 @@ NOTIFICATION_KIND = {
     "sla_breach": _lp("notification", "Deadline missed"),
     "sla_accept_reminder": _lp("notification", "Not accepted in time"),
     "sla_cluster": _lp("notification", "Cluster of complaints"),
+    "sla_reminder": _lp("notification", "Reminder: overdue"),
+    "sla_escalation": _lp("notification", "Escalated in writing"),
     "service_level": _lp("notification", "Service level"),
 }
 

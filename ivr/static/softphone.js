@@ -34,6 +34,10 @@
     var ss = String(seconds % 60).padStart(2, "0");
     timer.hidden = false;
     timer.textContent = mm + ":" + ss;
+    // R5: an enquiry call (the screen-pop says how long it may last) turns the timer red.
+    var current = document.getElementById("current-call");
+    var limit = current && Number(current.dataset.enquirySeconds);
+    timer.classList.toggle("over", Boolean(limit) && seconds >= limit);
   }
 
   function post(url) {

@@ -159,3 +159,37 @@ def test_follow_up_call_from_a_previous_call(client, session, login_as, make_cal
     client.post(f"/telephony/calls/{call.id}/call", data={"csrf_token": _csrf(client)})
     message = session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "call"))
     assert message.call_url.endswith(f"/ivr/outbound/connect?call={call.id}")
+
+
+def test_r5_screen_pop_warns_when_an_enquiry_call_passes_5_minutes(client, session, login_as,
+                                                                   make_caller, clock):
+    agent = make_user(session, role="agent", username="qin")
+    session.commit()
+    login_as(agent)
+    caller, _ = _queued(make_caller, CALLER)  # key 0: the general queue, an enquiry
+    caller.request("/ivr/queue/connect?agent=qin", QueueTime="3")
+    html = client.get("/softphone/current").get_data(as_text=True)
+    assert 'data-enquiry-seconds="300"' in html and "enquiry-warning" not in html
+    clock.advance(minutes=4, seconds=59)
+    assert "enquiry-warning" not in client.get("/softphone/current").get_data(as_text=True)
+    clock.advance(seconds=1)
+    html = client.get("/softphone/current").get_data(as_text=True)
+    assert 'id="enquiry-warning"' in html and "R5" in html
+
+
+def test_r5_no_enquiry_warning_on_a_leak_report(client, session, login_as, make_caller, clock):
+    from ivr.calls import set_availability
+
+    agent = make_user(session, role="agent", username="yan")
+    set_availability(session, agent, True, now=clock.now())
+    session.commit()
+    login_as(agent)
+    leak = make_caller(CALLER)
+    leak.request("/ivr/voice?lang=en")
+    leak.press("4")
+    assert leak.press("1")["name"] == "hotline-priority"
+    leak.request("/ivr/queue/connect?agent=yan", QueueTime="3")
+    clock.advance(minutes=30)
+    html = client.get("/softphone/current").get_data(as_text=True)
+    assert 'id="current-call"' in html
+    assert "enquiry-warning" not in html and "data-enquiry-seconds" not in html

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from sla.calendar import ADJUSTED_WORKDAY, HOLIDAY, OVERRIDE_WORKDAY, WorkingCalendar
-from sla.deadline_math import Limit, due_at, end_of_working_day, resume_due, warn_at
+from sla.deadline_math import (Limit, due_at, end_of_working_day, overdue_steps, resume_due,
+                               warn_at)
 
 SH = ZoneInfo("Asia/Shanghai")
 CN = WorkingCalendar("CN")
@@ -149,9 +150,28 @@ def test_limits_are_validated():
     with pytest.raises(ValueError):
         Limit(minutes=5, working_days=1)
     with pytest.raises(ValueError):
-        Limit(working_days=0)
+        Limit(working_days=-1)
     with pytest.raises(ValueError):
         due_at(datetime(2026, 1, 1), Limit(minutes=5), CN, SH)
+
+
+def test_zero_working_days_end_the_same_day_even_on_a_holiday():
+    # R16: a small repair opened on National Day is still due at 24:00 that day.
+    same_day = Limit(working_days=0)
+    assert due_at(local(2026, 10, 1, 9, 30), same_day, CN, SH) == local(2026, 10, 2, 0, 0)
+    assert due_at(local(2026, 11, 24, 23, 59), same_day, CN, SH) == local(2026, 11, 25, 0, 0)
+
+
+def test_p4_reminder_on_the_next_working_day_escalation_five_later():
+    # P4: a complaint due at the end of Wed 30 Sep 2026 is reminded on the first working day
+    # after it (Thu 8 Oct, after National Day) and escalated 5 working days later: 9, 10
+    # (Sat, 调休), 12, 13, 14 Oct.
+    remind, escalate = overdue_steps(local(2026, 10, 1, 0, 0), CN, SH)
+    assert remind == local(2026, 10, 8, 0, 0)
+    assert escalate == local(2026, 10, 14, 0, 0)
+    # An hour clock due on Tue 24 Nov at 10:20 is reminded at the start of Wed 25 Nov.
+    remind, escalate = overdue_steps(local(2026, 11, 24, 10, 20), CN, SH)
+    assert remind == local(2026, 11, 25, 0, 0) and escalate == local(2026, 12, 2, 0, 0)
 
 
 # Property tests -------------------------------------------------------------------------

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import make_area, make_customer, make_department, make_user
+from tests.factories import make_area, make_customer, make_department, make_token, make_user
+from tests.workorders.api_client import ORDER
 from workorders.services.actions import perform
 from workorders.services.create import NewOrder, open_work_order
 
@@ -72,3 +73,34 @@ def act(session, clock, ctx):
         return result
 
     return _act
+
+
+@pytest.fixture
+def api(client, session, clock):
+    """post(user, path, body) / get(user, path) with a bearer token per user."""
+    tokens = {}
+
+    def headers(user):
+        if user.id not in tokens:
+            tokens[user.id] = make_token(session, user, clock.now())
+            session.commit()
+        return {"Authorization": f"Bearer {tokens[user.id]}"}
+
+    class Api:
+        def post(self, user, path, body):
+            return client.post(f"/api/v1{path}", json=body, headers=headers(user))
+
+        def get(self, user, path):
+            return client.get(f"/api/v1{path}", headers=headers(user))
+
+        def create(self, user, **body):
+            response = self.post(user, "/workorders", {**ORDER, "description": "x", **body})
+            assert response.status_code == 201, response.json
+            return response.json
+
+        def act(self, user, number, action, **params):
+            version = self.get(user, f"/workorders/{number}").json["version"]
+            return self.post(user, f"/workorders/{number}/actions",
+                             {"action": action, "version": version, **params})
+
+    return Api()

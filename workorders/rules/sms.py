@@ -19,3 +19,17 @@ def resolved(number: str, result: str) -> str:
 
 def new_time(number: str, local_due: str) -> str:
     return f"{SIGNATURE}工单 {number} 预计完成时间调整为 {local_due}，给您带来不便敬请谅解。"
+
+
+def visit_booked(number: str, window: str) -> str:
+    """R31: the reminder of the visit booked with the customer."""
+    return (f"{SIGNATURE}工单 {number} 已预约上门，时间 {window}，请届时留人。"
+            "如需改约请致电热线。")
+
+
+def visit_moved(number: str, window: str) -> str:
+    return f"{SIGNATURE}工单 {number} 的上门时间改为 {window}，给您带来不便敬请谅解。"
+
+
+def visit_cancelled(number: str) -> str:
+    return f"{SIGNATURE}工单 {number} 原定的上门已取消，我们将另行与您约定时间，敬请谅解。"

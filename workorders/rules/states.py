@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hotline.auth import roles
+from workorders.rules.practice import (RETURN_DECISIONS, SMALL_REPAIR_CATEGORIES,
+                                       SPECIAL_CATEGORIES, VISIT_REQUESTERS, stages_of)
 
 STATUSES = ("new", "dispatched", "accepted", "in_progress", "awaiting_customer", "resolved",
             "closed", "returned", "merged", "cancelled", "reopened")
@@ -19,6 +21,8 @@ WAITING_FOR_DEPARTMENT = ("dispatched", "reopened")
 # R11: a theft report is confirmed once enforcement has it, and rewarded even after closing.
 AFTER_ACCEPT = ("accepted", "in_progress", "resolved", "closed")
 THEFT_CATEGORY = "water_theft"
+# R31: a home visit is booked, moved or called off while the order is with a department.
+VISIT_SOURCES = ("dispatched", "reopened", "accepted", "in_progress")
 
 FOLLOW_UP_OUTCOMES = ("satisfied", "unsatisfied", "unreachable")
 SCORE_FIELDS = ("attitude", "quality", "timeliness", "result_score")
@@ -45,6 +49,10 @@ class OrderFacts:
     repeat_pending: bool = False  # R13: a repeated complaint the manager has not reviewed
     theft_confirmed: bool = False  # R11
     reward_decided: bool = False  # R11
+    return_disputed: bool = False  # P3: a supervisor is reviewing the department's return
+    small_repair: bool = False  # R16
+    special: bool = False  # R19
+    visit_booked: bool = False  # R31
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,22 @@ ACTIONS: dict[str, ActionSpec] = {a.name: a for a in (
                rule="R11"),
     ActionSpec("decide_reward", AFTER_ACCEPT, None, ("supervisor",), ("amount",),
                rule="R11"),
+    ActionSpec("mark_small_repair", ("new", "dispatched", "reopened", "accepted",
+                                     "in_progress"), None, ("hotline", "department"),
+               rule="R16"),
+    ActionSpec("mark_special", ("new", "dispatched", "reopened", "accepted", "in_progress"),
+               None, ("supervisor",), ("reason",), rule="R19"),
+    ActionSpec("complete_stage", ("accepted", "in_progress"), "in_progress",
+               ("department", "supervisor"), ("stage",), rule="R24"),
+    ActionSpec("book_visit", VISIT_SOURCES, None, ("hotline", "department"),
+               ("window_start", "window_end"), rule="R31"),
+    ActionSpec("rebook_visit", VISIT_SOURCES, None, ("hotline", "department"),
+               ("window_start", "window_end", "requested_by", "reason"), rule="R31"),
+    ActionSpec("cancel_visit", VISIT_SOURCES, None, ("hotline", "department"),
+               ("requested_by", "reason"), rule="R31"),
+    ActionSpec("dispute_return", ("returned",), None, ("hotline",), ("reason",), rule="P3"),
+    ActionSpec("review_return", ("returned",), None, ("supervisor",), ("decision", "reason"),
+               rule="P3"),
 )}
 
 
@@ -108,7 +132,7 @@ class Refused(Exception):
 
     def __init__(self, kind: str, message: str, fields: dict | None = None):
         super().__init__(message)
-        self.kind = kind  # "unknown" | "forbidden" | "state" | "missing"
+        self.kind = kind  # "unknown" | "forbidden" | "state" | "missing" | "invalid"
         self.message = message
         self.fields = fields or {}
 
@@ -162,9 +186,50 @@ def check(actor: Actor, order: OrderFacts, action: str, params: dict) -> ActionS
         raise Refused("state", "there is no extension request to reject")
     if action == "request_extension" and order.extension_pending:
         raise Refused("state", "an extension request is already waiting for approval")
+    _check_practice(order, action)
+    if action in ("dispatch", "dispute_return") and order.return_disputed:
+        raise Refused("state", "P3: a supervisor is reviewing the return")
+    if action == "review_return" and not order.return_disputed:
+        raise Refused("state", "P3: there is no disputed return to review")
+    if action == "review_return" and params.get("decision") not in RETURN_DECISIONS:
+        raise Refused("missing", "decision must be upheld or overruled",
+                      {"decision": "one of " + ", ".join(RETURN_DECISIONS)})
+    if action in ("rebook_visit", "cancel_visit") and \
+            params.get("requested_by") not in VISIT_REQUESTERS:
+        raise Refused("missing", "requested_by must be crew or customer",
+                      {"requested_by": "one of " + ", ".join(VISIT_REQUESTERS)})
     if action == "follow_up":
         _check_follow_up(params)
     return spec
+
+
+def _practice_refusal(order: OrderFacts, action: str) -> Refused | None:
+    """R16, R19, R24, R31: actions that fit only some orders, or only once."""
+    if action == "mark_small_repair":
+        if order.category not in SMALL_REPAIR_CATEGORIES:
+            return Refused("invalid", "R16: only a leak can be a small repair",
+                           {"category": order.category})
+        if order.small_repair:
+            return Refused("state", "R16: already a small repair", {"small_repair": True})
+    if action == "mark_special":
+        if order.category not in SPECIAL_CATEGORIES:
+            return Refused("invalid", "R19: only an enquiry can be special",
+                           {"category": order.category})
+        if order.special:
+            return Refused("state", "R19: already special", {"special": True})
+    if action == "complete_stage" and not stages_of(order.category):
+        return Refused("invalid", "R24: this order has no stages", {"category": order.category})
+    if action == "book_visit" and order.visit_booked:
+        return Refused("state", "R31: a visit is already booked", {"visit": "booked"})
+    if action in ("rebook_visit", "cancel_visit") and not order.visit_booked:
+        return Refused("state", "R31: no visit is booked", {"visit": "none"})
+    return None
+
+
+def _check_practice(order: OrderFacts, action: str) -> None:
+    refusal = _practice_refusal(order, action)
+    if refusal is not None:
+        raise refusal
 
 
 def _check_follow_up(params: dict) -> None:
@@ -196,6 +261,12 @@ def available_actions(actor: Actor, order: OrderFacts) -> list[str]:
         if name == "request_extension" and order.extension_pending:
             continue
         if not _condition_holds(order, name):
+            continue
+        if name in ("dispatch", "dispute_return") and order.return_disputed:
+            continue
+        if name == "review_return" and not order.return_disputed:
+            continue
+        if _practice_refusal(order, name) is not None:
             continue
         names.append(name)
     return names

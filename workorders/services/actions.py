@@ -17,15 +17,16 @@ from workorders.i18n import gettext as _
 from workorders.labels import ACTION, STATUS, label
 from workorders.models import WorkOrder
 from workorders.rules.states import Refused, check
-from workorders.services import closing, details, extensions, handling, repeats, rewards
+from workorders.services import (closing, details, extensions, handling, practice, repeats,
+                                 returns, rewards, visits)
 from workorders.services.common import (actor_of, facts_of, note_of, order_by_number, record,
                                         refresh_due, visible_order)
 from workorders.services.present import order_view
 
 # action → handler(session, order, user, params, now, ctx)
 HANDLERS = {
-    "dispatch": handling.dispatch, "accept": handling.accept, "return": handling.return_order,
-    "start": handling.start, "arrive": handling.arrive, "request_info": handling.request_info,
+    "dispatch": handling.dispatch, "accept": handling.accept, "return": returns.return_order,
+    "start": handling.start, "arrive": visits.arrive, "request_info": handling.request_info,
     "material_received": handling.material_received, "chase": handling.chase,
     "note": handling.note,
     "request_extension": extensions.request_extension,
@@ -36,6 +37,10 @@ HANDLERS = {
     "update_details": details.update_details,
     "review_repeat": repeats.review_repeat,
     "confirm_theft": rewards.confirm_theft, "decide_reward": rewards.decide_reward,
+    "mark_small_repair": practice.mark_small_repair, "mark_special": practice.mark_special,
+    "complete_stage": practice.complete_stage, "book_visit": visits.book_visit,
+    "rebook_visit": visits.rebook_visit, "cancel_visit": visits.cancel_visit,
+    "dispute_return": returns.dispute_return, "review_return": returns.review_return,
 }
 
 
@@ -48,7 +53,7 @@ def _iso(value) -> str | None:
 # Actions whose event `perform` writes (the others record their own, richer events).
 SIMPLE_EVENTS = {
     "accept": lambda p: {"rule": "R14"},
-    "return": lambda p: {},
+    "return": lambda p: {"rule": "P3"},
     "start": lambda p: {},
     "arrive": lambda p: {"rule": "R16 R17"},
     "request_info": lambda p: {"rule": "R22"},
@@ -62,6 +67,11 @@ SIMPLE_EVENTS = {
     "chase": lambda p: {"rule": "R20"},
     "note": lambda p: {},
     "review_repeat": lambda p: {"rule": "R13"},
+    "mark_small_repair": lambda p: {"rule": "R16"},
+    "mark_special": lambda p: {"rule": "R19"},
+    "complete_stage": lambda p: {"stage": p.get("stage"), "rule": "R24"},
+    "dispute_return": lambda p: {"rule": "P3"},
+    "review_return": lambda p: {"decision": p.get("decision"), "rule": "P3"},
 }
 
 
@@ -123,6 +133,8 @@ def _refusal_text(refused: Refused, action: str, order: WorkOrder) -> str:
         if "R28" in refused.message:
             return _("R28: you are named in this complaint and may not handle it.")
         return _("You may not do \u201c%(action)s\u201d on this order.", action=name)
+    if refused.message in PRACTICE_REFUSALS:
+        return PRACTICE_REFUSALS[refused.message]()
     if refused.kind == "state":
         if "status" in refused.fields:
             return _("\u201c%(action)s\u201d is not possible while the order is "
@@ -139,8 +151,28 @@ def _refusal_text(refused: Refused, action: str, order: WorkOrder) -> str:
     return _("Please fill in: %(fields)s", fields=", ".join(sorted(refused.fields)))
 
 
+# The state machine's practice refusals (R16, R19, R24, R31, P3), in the reader's language.
+PRACTICE_REFUSALS = {
+    "R16: only a leak can be a small repair":
+        lambda: _("R16: only a leak can be marked a small repair."),
+    "R16: already a small repair": lambda: _("R16: the order is already a small repair."),
+    "R19: only an enquiry can be special":
+        lambda: _("R19: only an enquiry can be marked special."),
+    "R19: already special": lambda: _("R19: the enquiry is already marked special."),
+    "R24: this order has no stages":
+        lambda: _("R24: only a connection application has stages."),
+    "R31: a visit is already booked":
+        lambda: _("R31: a visit is already booked; move or cancel it instead."),
+    "R31: no visit is booked": lambda: _("R31: no visit is booked on this order."),
+    "P3: a supervisor is reviewing the return":
+        lambda: _("P3: a supervisor is reviewing the return; wait for the decision."),
+    "P3: there is no disputed return to review":
+        lambda: _("P3: there is no disputed return to review."),
+}
+
+
 def _current(session: Session, order: WorkOrder, user: User) -> dict:
     """The order as this user may see it, for a 409 answer (JSON-ready)."""
     view = order_view(session, order, user)
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in view.items()
-            if k != "extension_requested"}
+    return {k: ({kk: _iso(vv) for kk, vv in v.items()} if isinstance(v, dict) else _iso(v))
+            for k, v in view.items() if k != "extension_requested"}

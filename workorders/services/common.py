@@ -17,11 +17,12 @@ from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
+from workorders.rules.practice import stages_of
 from workorders.rules.states import THEFT_CATEGORY, Actor, OrderFacts
 
 # Clocks a caller cares about (not the department's 20-minute accept, not our follow-up).
 CUSTOMER_CLOCKS = ("on_site", "respond", "reply", "resolve", "survey", "design",
-                   "construction")
+                   "construction", "visit")
 
 
 def actor_of(session: Session, user: User) -> Actor:
@@ -40,7 +41,10 @@ def facts_of(order: WorkOrder) -> OrderFacts:
                       repeat_pending=order.repeat_of_id is not None
                       and order.repeat_reviewed_at is None,
                       theft_confirmed=reward is not None,
-                      reward_decided=reward is not None and reward.decided_at is not None)
+                      reward_decided=reward is not None and reward.decided_at is not None,
+                      return_disputed=order.return_review == "disputed",
+                      small_repair=bool(order.small_repair),
+                      special=bool(order.special), visit_booked=order.visit_start is not None)
 
 
 def can_view(session: Session, user: User, order: WorkOrder) -> bool:
@@ -110,11 +114,14 @@ def area_kind(order: WorkOrder) -> str | None:
 
 
 def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: datetime,
-                 actor: User | None, *, ctx: SlaContext, fallback=None) -> list:
-    """Start the policies' clocks for `starts_on`; `fallback` (kind, Limit, rule) starts
-    when no active policy gives that kind. Returns the clocks started."""
+                 actor: User | None, *, ctx: SlaContext, fallback=None,
+                 since: datetime | None = None) -> list:
+    """Start the policies' clocks for `starts_on` (R14 tiers follow the order's priority);
+    `fallback` (kind, Limit, rule) starts when no active policy gives that kind. Returns the
+    clocks started."""
     rows = clocks.start_clocks(session, order.subject, order.category_code, area_kind(order),
-                               starts_on=starts_on, now=now, ctx=ctx)
+                               starts_on=starts_on, now=now, ctx=ctx, priority=order.priority,
+                               since=since)
     if fallback is not None and not any(r.kind == fallback[0] for r in rows):
         rows.append(clocks.start_clock(session, order.subject, fallback[0], fallback[1],
                                        now=now, rule=fallback[2], ctx=ctx))
@@ -125,9 +132,11 @@ def start_clocks(session: Session, order: WorkOrder, starts_on: str, now: dateti
 
 
 def clock_op(session: Session, order: WorkOrder, op: str, now: datetime,
-             actor: User | None = None, kinds=None) -> None:
+             actor: User | None = None, kinds=None, at: datetime | None = None) -> None:
     if op == "met":
         rows = clocks.meet(session, order.subject, kinds, now=now)
+    elif op == "breached":  # R31: an obligation missed at `at`, before the clock ran out
+        rows = clocks.breach_now(session, order.subject, kinds, at=at or now, now=now)
     elif op == "cancelled":
         rows = clocks.cancel(session, order.subject, kinds=kinds, now=now)
     elif op == "paused":
@@ -170,3 +179,12 @@ def next_customer_due(session: Session, order: WorkOrder) -> datetime | None:
     running = [r for r in clocks.active_clocks(session, order.subject, kinds=CUSTOMER_CLOCKS)
                if r.state == "running"]
     return min((r.due_at for r in running), default=None)
+
+
+def running_stage(session: Session, order: WorkOrder) -> str | None:
+    """R24: the stage of a connection application whose clock runs (None: not staged)."""
+    stages = stages_of(order.category_code)
+    if not stages:
+        return None
+    kinds = {r.kind for r in clocks.active_clocks(session, order.subject, kinds=stages)}
+    return next((s for s in stages if s in kinds), None)

@@ -27,6 +27,7 @@ from workorders.services.common import notify_order, record, refresh_due, start_
 from workorders.services.dispatch import dispatch_by_route, dispatch_to, merge_into
 from workorders.services.numbering import next_number
 from workorders.services.repeats import REPEAT_DAYS, earlier_order, mark_repeat
+from workorders.services.practice import check_small_repair, start_small_repair
 
 
 @dataclass
@@ -52,6 +53,7 @@ class NewOrder:
     department_id: int | None = None  # the agent's choice (R10); else routing decides
     answer: str = ""  # answered on the call (R5/R6): close at once, no dispatch
     master_number: str = ""  # report of a known problem: merge into this order at once
+    small_repair: bool = False  # R16: a leak fixed the same day (due 24:00 today)
     extra: dict = field(default_factory=dict)
 
 
@@ -105,6 +107,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         raise ValidationFailed(
             _("R6: a general enquiry is answered on the call; enter the answer."),
             fields={"answer": "required for a general enquiry"})
+    if data.small_repair:
+        check_small_repair(category.code)
     chosen = None
     if data.department_id is not None:
         chosen = session.get(Department, data.department_id)
@@ -141,7 +145,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
                     # R30: linked by the caller's number, or how many households share it
                     # (the agent chooses); never which ones (R27: events reach staff).
                     "household": "phone" if account is not None and data.account_id is None
-                    else None, "household_candidates": len(household)})
+                    else None, "household_candidates": len(household),
+                    "small_repair": bool(data.small_repair)})
     if phone and try_e164(phone):
         message = queue_sms(session, phone, sms.confirmation(order.number), now=now,
                             dedupe_key=f"wo-confirm-{order.number}",
@@ -158,6 +163,8 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
         _close_on_call(session, order, data.answer, actor, now)
         return order
     start_clocks(session, order, "open", now, actor, ctx=ctx)
+    if data.small_repair:
+        start_small_repair(session, order, actor, now, ctx)
     if data.master_number.strip():
         merge_into(session, order, data.master_number, actor=actor, now=now)
         return order

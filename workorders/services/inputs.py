@@ -56,7 +56,8 @@ def account_id(session: Session, number: str | None, field: str = "account_numbe
 
 def new_order_from(session: Session, data: dict) -> NewOrder:
     # Form fields left empty arrive as None.
-    data = {k: ("" if v is None and k != "confidential" else v) for k, v in data.items()}
+    data = {k: ("" if v is None and k not in ("confidential", "small_repair") else v)
+            for k, v in data.items()}
     return NewOrder(
         category=data["category"], description=data.get("description", ""),
         contact_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
@@ -71,7 +72,8 @@ def new_order_from(session: Session, data: dict) -> NewOrder:
         subject_department_id=department_id(session, data.get("subject_department"),
                                             "subject_department"),
         department_id=department_id(session, data.get("department")),
-        answer=data.get("answer", ""), master_number=data.get("master_number", ""))
+        answer=data.get("answer", ""), master_number=data.get("master_number", ""),
+        small_repair=bool(data.get("small_repair")))
 
 
 def action_params(session: Session, data: dict) -> dict:

@@ -11,7 +11,8 @@ from hotline.auth import roles
 from hotline.auth.models import User
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.states import THEFT_CATEGORY, Actor, available_actions
-from workorders.services.common import actor_of, facts_of, next_customer_due, sees_complainant
+from workorders.services.common import (actor_of, facts_of, next_customer_due, running_stage,
+                                        sees_complainant)
 
 HIDDEN = "***"
 
@@ -61,6 +62,11 @@ def order_view(session: Session, order: WorkOrder, viewer: User | None,
         "accepted_at": order.accepted_at, "resolved_at": order.resolved_at,
         "closed_at": order.closed_at, "updated_at": order.updated_at,
         "next_due_at": next_customer_due(session, order),
+        "small_repair": bool(order.small_repair), "special": bool(order.special),
+        "stage": running_stage(session, order),
+        "visit": {"start": order.visit_start, "end": order.visit_end}
+        if order.visit_start else None,
+        "return_review": order.return_review or None,
         "actions": available_actions(actor or actor_of(session, viewer), facts_of(order))
         if viewer else [],
     }
