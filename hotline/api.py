@@ -8,8 +8,9 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from hotline.auth.access import PUBLIC, TOKEN, Access, declare, declare_endpoint
+from hotline.auth.access import unauthorized_token
 from hotline.auth.current import bearer_user
-from hotline.errors import error_body
 from hotline.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -45,10 +46,10 @@ class ApiBlueprint(SmorestBlueprint):
         self.before_request(_require_token)
 
 
+@declare(Access(TOKEN))
 def _require_token():
     if bearer_user() is None:
-        return error_body("unauthorized", "a valid bearer token is required"), 401, {
-            "WWW-Authenticate": 'Bearer realm="hotline"'}
+        return unauthorized_token()
     return None
 
 
@@ -64,6 +65,15 @@ def init_app(app: Flask) -> None:
         "security": [{"bearer": []}],
     })
     api.init_app(app)
+    declare_endpoint(app, "api-docs.openapi_json", Access(PUBLIC))
+    # X-Pagination carries JSON: declared as JSON content, not as a header `schema` (which
+    # OpenAPI serialises in the `simple` style, `total,3,page,1`).
+    lazy_headers = api.spec.components.headers_lazy
+    pagination = lazy_headers.get("PAGINATION")
+    if pagination is not None and "schema" in pagination:
+        lazy_headers["PAGINATION"] = {
+            "description": pagination.get("description", ""),
+            "content": {"application/json": {"schema": pagination["schema"]}}}
 
 
 def register_blueprint(blueprint: ApiBlueprint) -> None:

@@ -25,6 +25,7 @@ AGENT_ROLES = ("agent", "supervisor", "admin")
 
 def init_app(app: Flask) -> None:
     from ivr import call_batch, models  # noqa: F401
+    from ivr import simulator
     from ivr.console import bp as console_bp
     from ivr.simulator import bp as simulator_bp
     from ivr.voice import bp as voice_bp
@@ -40,9 +41,9 @@ def init_app(app: Flask) -> None:
     add_nav(app, NavItem("ivr_console.softphone", _l("Softphone"), AGENT_ROLES, order=20))
     add_nav(app, NavItem("ivr_console.callbacks", _l("Callbacks"), AGENT_ROLES, order=22))
     add_nav(app, NavItem("ivr_console.outbox", _l("Messages"), AGENT_ROLES, order=24))
-    if app.config["HOTLINE_TELEPHONY"] == "outbox":
-        add_nav(app, NavItem("ivr_simulator.page", _l("Phone simulator"),
-                             ("agent", "staff", "supervisor", "admin"), order=26))
+    if simulator.enabled(app):
+        add_nav(app, NavItem("ivr_simulator.page", _l("Phone simulator"), simulator.ROLES,
+                             order=26))
 
 
 def wire(app: Flask) -> None:

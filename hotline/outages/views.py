@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from hotline.auth.models import User
+from hotline.auth.models import ROLES, User
+from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import list_areas
 from hotline.errors import Forbidden, NotFound
@@ -42,6 +43,7 @@ def _choices(form: OutageForm) -> None:
 
 @bp.route("")
 @login_required
+@require_role(*ROLES)
 def index():
     status = request.args.get("status", "")
     area = request.args.get("area", type=int)
@@ -54,6 +56,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@require_role(*services.MANAGER_ROLES)
 def create():
     if not services.can_manage(current_user):
         raise Forbidden(_("Only supervisors and administrators manage outage notices."))
@@ -67,6 +70,7 @@ def create():
 
 @bp.route("/<int:outage_id>")
 @login_required
+@require_role(*ROLES)
 def detail(outage_id: int):
     outage = _outage(outage_id)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
@@ -80,6 +84,7 @@ def detail(outage_id: int):
 
 @bp.route("/<int:outage_id>/edit", methods=["GET", "POST"])
 @login_required
+@require_role(*services.MANAGER_ROLES)
 def edit(outage_id: int):
     outage = _outage(outage_id)
     if not services.can_manage(current_user):
@@ -100,6 +105,7 @@ def edit(outage_id: int):
 
 @bp.route("/<int:outage_id>/notes", methods=["POST"])
 @login_required
+@require_role(*services.EMERGENCY_NOTE_ROLES)
 def add_note(outage_id: int):
     outage = _outage(outage_id)
     form = NoteForm()
@@ -119,6 +125,7 @@ ACTIONS = {"start": services.start_outage, "restore": services.restore_outage,
 
 @bp.route("/<int:outage_id>/<any(start, restore, cancel):action>", methods=["POST"])
 @login_required
+@require_role(*services.MANAGER_ROLES)
 def change_status(outage_id: int, action: str):
     outage = _outage(outage_id)
     form = ActionForm()

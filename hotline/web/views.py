@@ -3,6 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from hotline.auth.access import public
+from hotline.auth.models import ROLES
+from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.errors import NotFound
 from hotline.extensions import db
@@ -27,6 +30,7 @@ def _layout_context():
 
 @bp.route("/")
 @login_required
+@require_role(*ROLES)
 def home():
     panels = [(p.template, p.context(current_user)) for p in panels_for(current_app,
                                                                         current_user.role)]
@@ -36,6 +40,7 @@ def home():
 
 @bp.route("/notifications")
 @login_required
+@require_role(*ROLES)
 def notifications():
     return render_template("notifications.html",
                            notifications=for_user(db.session, current_user, limit=200))
@@ -43,6 +48,7 @@ def notifications():
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def mark_read(notification_id: int):
     visible = {n.id for n in for_user(db.session, current_user, limit=1000)}
     row = db.session.get(Notification, notification_id)
@@ -55,6 +61,7 @@ def mark_read(notification_id: int):
 
 
 @bp.route("/lang/<locale>", methods=["POST"])
+@public
 def set_language(locale: str):
     if locale not in LOCALES:
         raise NotFound("unknown language")
@@ -69,6 +76,7 @@ def set_language(locale: str):
 
 
 @bp.route("/healthz")
+@public
 def healthz():
     db.session.execute(db.select(1))
     return {"status": "ok"}
