@@ -15,6 +15,7 @@ from hotline import config as config_module
 from hotline import errors, i18n, logging as hotline_logging
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
+from hotline.web import security
 from hotline.web.flask_app import HotlineFlask
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 
@@ -38,8 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["DATABASE_URL"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("HOTLINE_PROXY_FIX", True):
-        # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES), and
+        # its client address (login throttling per address, hotline.auth.throttle).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     app.session_interface = HotlineSessionInterface()
     hotline_logging.configure(app.config.get("LOG_LEVEL", "INFO"))
@@ -66,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         plugin = importlib.import_module(f"{name}.plugin")
         plugin.init_app(app)
     wire(app)
+    security.init_app(app)  # after _request_setup: enforces each route's declared access
     return app
 
 

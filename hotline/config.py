@@ -130,6 +130,8 @@ def normalise_database_url(url: str) -> str:
 
 
 def engine_options(url: str) -> dict[str, Any]:
+    # Error messages name the statement, never its parameters (names, phone numbers).
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 10, "check_same_thread": False},
+                "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}

@@ -76,6 +76,16 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:  # pragma: no cov
     cursor.close()
 
 
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with `%` and `_` typed by a person taken
+    literally: use it as `column.like(pattern, escape=LIKE_ESCAPE)` (or `ilike`)."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%")
+    return "%" + escaped.replace("_", LIKE_ESCAPE + "_") + "%"
+
+
 def add_once(session, obj, model, **unique_by):
     """Add `obj` unless a row of `model` with the same unique values exists; return the row.
 

@@ -51,6 +51,8 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
     (exact) and name or street (substring). Returns (page, total)."""
     from sqlalchemy import func, or_
 
+    from hotline.db import LIKE_ESCAPE, contains_pattern
+
     stmt = select(CustomerAccount)
     if phone.strip():
         e164 = try_e164(phone)
@@ -61,10 +63,9 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
     if account.strip():
         stmt = stmt.where(CustomerAccount.account_number == account.strip())
     if q.strip():
-        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        stmt = stmt.where(or_(CustomerAccount.name.like(pattern, escape="\\"),
-                              CustomerAccount.street.like(pattern, escape="\\")))
+        pattern = contains_pattern(q.strip())
+        stmt = stmt.where(or_(CustomerAccount.name.like(pattern, escape=LIKE_ESCAPE),
+                              CustomerAccount.street.like(pattern, escape=LIKE_ESCAPE)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.options(selectinload(CustomerAccount.area), selectinload(CustomerAccount.phones))

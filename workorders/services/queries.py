@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.auth.permissions import scope_to_departments
+from hotline.db import LIKE_ESCAPE, contains_pattern
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
 from workorders.models import WorkOrder, WorkOrderEvent
@@ -90,9 +91,9 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
         if number:  # a number is looked up on its unique index, not by scanning text
             stmt = stmt.where(WorkOrder.number == number)
         else:
-            like = f"%{filters.text.strip()}%"
-            stmt = stmt.where(or_(WorkOrder.description.ilike(like),
-                                  WorkOrder.street.ilike(like), WorkOrder.landmark.ilike(like)))
+            like = contains_pattern(filters.text.strip())  # % and _ typed are literal
+            stmt = stmt.where(or_(*(column.ilike(like, escape=LIKE_ESCAPE) for column in (
+                WorkOrder.description, WorkOrder.street, WorkOrder.landmark))))
     total = _capped_count(session, stmt)
     page = max(page, 1)
     offset = (page - 1) * per_page
