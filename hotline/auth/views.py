@@ -1,12 +1,18 @@
 from __future__ import annotations
 
+import math
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
+from hotline.auth import throttle
+from hotline.auth.access import public
 from hotline.auth.forms import LoginForm
+from hotline.auth.models import ROLES
+from hotline.auth.permissions import require_role
 from hotline.auth.services import LoginRefused, authenticate
 from hotline.clock import utcnow
 from hotline.extensions import db
@@ -22,27 +28,28 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     form = LoginForm()
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            from datetime import timedelta
-
+            now = utcnow()
             try:
-                user = authenticate(
-                    db.session, form.username.data, form.password.data, now=utcnow(),
-                    max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
-                    lockout=timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"])),
-                )
+                user = authenticate(db.session, form.username.data, form.password.data,
+                                    now=now, ip=request.remote_addr or "",
+                                    rules=throttle.policies(current_app))
             except LoginRefused as refused:
-                db.session.commit()  # keep the failure count
+                db.session.commit()  # keep the failure counts
                 status = 401
-                if refused.reason == "locked":
+                if refused.reason == "throttled":
                     form.form_errors.append(
                         _("Too many failed logins. Try again after %(time)s.",
-                          time=refused.locked_until.strftime("%H:%M UTC")))
+                          time=_local_time(refused.retry_at)))
                     status = 429
+                    retry_after = max(1, math.ceil((refused.retry_at - now).total_seconds()))
+                    return render_template("auth/login.html", form=form), status, {
+                        "Retry-After": str(retry_after)}
                 elif refused.reason == "inactive":
                     form.form_errors.append(_("This account is disabled."))
                 else:
@@ -58,8 +65,15 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+def _local_time(moment) -> str:
+    """When to try again, on the utility's clock (a delay lasts at most minutes)."""
+    return moment.astimezone(ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])).strftime(
+        "%H:%M:%S")
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def logout():
     logout_user()
     flash(_("You have logged out."), "info")
