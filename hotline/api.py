@@ -53,6 +53,20 @@ def _require_token():
     return None
 
 
+# The API refuses a NUL character in any text (hotline.web.security): the document says so.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _string_properties(self, field, ret, **kwargs):
+    """apispec attribute function: decimals travel as strings ("12.50"), and no string may
+    contain a NUL."""
+    if isinstance(field, ma.fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+    if isinstance(field, ma.fields.String) and "pattern" not in ret and "enum" not in ret:
+        return {"pattern": NO_NUL}
+    return {}
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "Hotline")
     app.config.setdefault("API_VERSION", "v1")
@@ -65,6 +79,7 @@ def init_app(app: Flask) -> None:
         "security": [{"bearer": []}],
     })
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(_string_properties)
     declare_endpoint(app, "api-docs.openapi_json", Access(PUBLIC))
     # X-Pagination carries JSON: declared as JSON content, not as a header `schema` (which
     # OpenAPI serialises in the `simple` style, `total,3,page,1`).

@@ -77,6 +77,13 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:  # pragma: no cov
 
 
 LIKE_ESCAPE = "\\"
+# Page numbers come from requests: an OFFSET past this is past every table anyway, and
+# PostgreSQL refuses one beyond its 64-bit range (a 500 for `?page=10**18`).
+MAX_OFFSET = 2**40
+
+
+def safe_offset(offset: int) -> int:
+    return max(0, min(offset, MAX_OFFSET))
 
 
 def contains_pattern(text: str) -> str:

@@ -51,7 +51,7 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
     (exact) and name or street (substring). Returns (page, total)."""
     from sqlalchemy import func, or_
 
-    from hotline.db import LIKE_ESCAPE, contains_pattern
+    from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
 
     stmt = select(CustomerAccount)
     if phone.strip():
@@ -69,7 +69,7 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.options(selectinload(CustomerAccount.area), selectinload(CustomerAccount.phones))
-        .order_by(CustomerAccount.account_number).limit(limit).offset(offset))
+        .order_by(CustomerAccount.account_number).limit(limit).offset(safe_offset(offset)))
     return list(rows), total
 
 

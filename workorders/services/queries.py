@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.auth.permissions import scope_to_departments
-from hotline.db import LIKE_ESCAPE, contains_pattern
+from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
 from workorders.models import WorkOrder, WorkOrderEvent
@@ -96,7 +96,7 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
                 WorkOrder.description, WorkOrder.street, WorkOrder.landmark))))
     total = _capped_count(session, stmt)
     page = max(page, 1)
-    offset = (page - 1) * per_page
+    offset = safe_offset((page - 1) * per_page)
     if order != "due":
         newest = stmt.order_by(WorkOrder.opened_at.desc(), WorkOrder.id.desc())
         return list(session.scalars(newest.offset(offset).limit(per_page))), total
