@@ -20,7 +20,9 @@ DEFAULTS = {
     "HOTLINE_WALLBOARD_REFRESH_SECONDS": 10,
     "HOTLINE_CLOCK_TICK_SECONDS": 15,
     "HOTLINE_CLOCK_ROLLUP_SECONDS": 60,
-    "HOTLINE_CLOCK_LEASE_SECONDS": 40,  # a standby takes over within a minute
+    # A standby takes over within lease + lease/4 seconds of the active clock's death
+    # (sla.clock_process): 12.5 s.
+    "HOTLINE_CLOCK_LEASE_SECONDS": 10,
 }
 FROM_ENV = ("HOTLINE_CLOCK_TICK_SECONDS", "HOTLINE_CLOCK_ROLLUP_SECONDS",
             "HOTLINE_CLOCK_LEASE_SECONDS", "HOTLINE_CLUSTER_SIZE",

@@ -1,5 +1,6 @@
 """Two real `hotline clock` processes against one PostgreSQL database: every notification is
-sent exactly once, and killing the active clock hands over to the standby."""
+sent exactly once, and killing the active clock (SIGKILL) hands over to the standby within
+15 s with the default lease."""
 
 import os
 import signal
@@ -31,9 +32,10 @@ def _wait(predicate, seconds: float, what: str):
 
 def test_two_clock_processes(backend, tmp_path):
     url = create_scratch(PG_URL, "hotline_clocks")
+    # Fast job ticks, but the default lease (10 s): the takeover measured is production's.
     env = {**os.environ, "DATABASE_URL": url, "HOTLINE_INSTANCE_PATH": str(tmp_path),
-           "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5",
-           "HOTLINE_CLOCK_LEASE_SECONDS": "3"}
+           "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5"}
+    env.pop("HOTLINE_CLOCK_LEASE_SECONDS", None)
     subprocess.run([HOTLINE, "db", "upgrade"], env=env, check=True, capture_output=True)
 
     from hotline.app import create_app
@@ -79,7 +81,8 @@ def test_two_clock_processes(backend, tmp_path):
         _wait(lambda: scalar("SELECT count(*) FROM deadlines WHERE breached_at IS NOT NULL")
               == 40, 30, "the standby's sweeps")
         time.sleep(1.5)  # a few more ticks: nothing may be sent twice
-        assert takeover < 60
+        print(f"standby took over {takeover:.1f} s after SIGKILL")
+        assert takeover < 15, takeover  # issue 15: was 45.7 s with the 40 s lease
         with engine.connect() as conn:
             per_deadline = conn.execute(text(
                 "SELECT d.id, count(n.id) FROM deadlines d LEFT JOIN notifications n "
