@@ -201,12 +201,17 @@ class CallBatch:
             time.sleep(self.delay)
             try:
                 self.write_pending()
+                if self._failures:
+                    log.warning("call records written after %d failed attempts",
+                                self._failures)
                 self._failures = 0
             except Exception:
                 self._failures += 1
                 wait = min(MAX_BACKOFF_SECONDS, self.delay * 2 ** self._failures)
-                log.exception("writing %d call records failed; retrying in %.1f s",
-                              len(self._pending), wait)
+                # The cause once (a database outage would repeat it every retry).
+                log.log(logging.ERROR if self._failures == 1 else logging.DEBUG,
+                        "writing %d call records failed; retrying in %.1f s",
+                        len(self._pending), wait, exc_info=self._failures == 1)
                 time.sleep(wait)
 
 

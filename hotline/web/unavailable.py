@@ -75,13 +75,48 @@ def _first_line(error: BaseException) -> str:
     return (str(original).strip().splitlines() or [""])[0][:200]
 
 
+POOL_LOGGERS = ("sqlalchemy.pool.impl.QueuePool", "sqlalchemy.pool.impl.NullPool",
+                "sqlalchemy.pool.impl.SingletonThreadPool", "sqlalchemy.pool.impl.StaticPool",
+                "sqlalchemy.pool.base")
+
+
+class LostConnectionFilter(logging.Filter):
+    """SQLAlchemy's pool logs a traceback for each pooled connection it cannot roll back
+    when the server went away; the outage is logged once above."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, UNAVAILABLE)
+
+
 def init_app(app: Flask) -> None:
+    for name in POOL_LOGGERS:  # a filter acts on its own logger's records only
+        pool_log = logging.getLogger(name)
+        if not any(isinstance(f, LostConnectionFilter) for f in pool_log.filters):
+            pool_log.addFilter(LostConnectionFilter())
     app.config.setdefault("HOTLINE_RETRY_AFTER_SECONDS", 10)
     app.config.setdefault("HOTLINE_DB_OUTAGE_LOG_SECONDS", 60)
     outages = OutageLog(float(app.config["HOTLINE_DB_OUTAGE_LOG_SECONDS"]))
     app.extensions["hotline.db_outages"] = outages
     for error in UNAVAILABLE:
         app.register_error_handler(error, database_unavailable)
+
+    @app.teardown_appcontext
+    def _release_session(error: BaseException | None) -> None:
+        """Runs before Flask-SQLAlchemy's own teardown (they run in reverse order): end
+        the session's transaction here, so that a server going away between the answer and
+        the teardown drops the connection instead of turning the answer into a 500."""
+        from hotline.extensions import db
+
+        if not db.session.registry.has():
+            return
+        try:
+            db.session.rollback()
+        except UNAVAILABLE:
+            try:
+                db.session.invalidate()
+            except Exception:  # nothing more to release
+                pass
 
     @app.after_request
     def _recovered(response: Response) -> Response:

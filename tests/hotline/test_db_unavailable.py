@@ -109,3 +109,29 @@ def test_a_new_outage_after_a_quiet_window_is_logged_again(monkeypatch, logged):
     log.failure(OSError("refused"))  # quiet for longer than the window: a new one
     assert [r.getMessage().split(":")[0] for r in logged] == [
         "database unavailable, answering 503 until it is back"] * 2
+
+
+def test_a_server_going_away_after_the_answer_is_not_a_500(app, client):
+    """The server stops between the view's answer and the session's teardown rollback (seen
+    in benchmarks/db_outage_drill.py): the connection is dropped, the answer stands. (No
+    `session` fixture: the request must pop its own app context to run the teardown.)"""
+    with app.app_context():
+        user_id = make_user(db.session, role="agent").id
+        db.session.commit()
+        engine = db.engine
+    with client.session_transaction() as cookie:
+        cookie["_user_id"], cookie["_fresh"] = str(user_id), True
+    failing = {"on": False}
+
+    def refuse_rollback(connection):
+        if failing["on"]:
+            raise connection.dialect.dbapi.OperationalError("terminating connection (test)")
+
+    event.listen(engine, "rollback", refuse_rollback)
+    try:
+        failing["on"] = True
+        response = client.get("/workorders/")
+    finally:
+        failing["on"] = False
+        event.remove(engine, "rollback", refuse_rollback)
+    assert response.status_code == 200
