@@ -10,6 +10,8 @@ from flask import Flask
 from flask_smorest import Api
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from hotline.auth.access import PUBLIC, TOKEN, Access, declare, declare_endpoint
+from hotline.auth.access import unauthorized_token
 from hotline.auth.current import bearer_user
 from hotline.errors import DomainError, error_body, json_error
 from hotline.extensions import csrf, db
@@ -47,10 +49,10 @@ class ApiBlueprint(SmorestBlueprint):
         self.before_request(_require_token)
 
 
+@declare(Access(TOKEN))
 def _require_token():
     if bearer_user() is None:
-        return error_body("unauthorized", "a valid bearer token is required"), 401, {
-            "WWW-Authenticate": 'Bearer realm="hotline"'}
+        return unauthorized_token()
     return None
 
 
@@ -77,6 +79,20 @@ def transaction(view):
     return wrapper
 
 
+# The API refuses a NUL character in any text (hotline.web.security): the document says so.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _string_properties(self, field, ret, **kwargs):
+    """apispec attribute function: decimals travel as strings ("12.50"), and no string may
+    contain a NUL."""
+    if isinstance(field, ma.fields.Decimal) and field.as_string:
+        return {"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$"}
+    if isinstance(field, ma.fields.String) and "pattern" not in ret and "enum" not in ret:
+        return {"pattern": NO_NUL}
+    return {}
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("API_TITLE", "Hotline")
     app.config.setdefault("API_VERSION", "v1")
@@ -89,6 +105,16 @@ def init_app(app: Flask) -> None:
         "security": [{"bearer": []}],
     })
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(_string_properties)
+    declare_endpoint(app, "api-docs.openapi_json", Access(PUBLIC))
+    # X-Pagination carries JSON: declared as JSON content, not as a header `schema` (which
+    # OpenAPI serialises in the `simple` style, `total,3,page,1`).
+    lazy_headers = api.spec.components.headers_lazy
+    pagination = lazy_headers.get("PAGINATION")
+    if pagination is not None and "schema" in pagination:
+        lazy_headers["PAGINATION"] = {
+            "description": pagination.get("description", ""),
+            "content": {"application/json": {"schema": pagination["schema"]}}}
 
 
 def register_blueprint(blueprint: ApiBlueprint) -> None:

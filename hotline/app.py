@@ -22,6 +22,7 @@ from hotline import plugin as hotline_plugin
 from hotline import registry as hotline_registry
 from hotline.clock import SystemClock
 from hotline.extensions import csrf, db, login_manager
+from hotline.web import security
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 from ivr import plugin as ivr_plugin
 from ivr.api import household_calls_api
@@ -61,8 +62,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["DATABASE_URL"].startswith("sqlite"):
         os.makedirs(app.instance_path, exist_ok=True)
     if app.config["HOTLINE_PROXY_FIX"]:
-        # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES).
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        # Twilio signs the public URL: trust the proxy's proto and host (TWILIO-NOTES), and
+        # its client address (login throttling per address, hotline.auth.throttle).
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     registry = hotline_registry.init_app(app)
     registry.packages = {p.__name__: Path(p.__file__).parent for p in PACKAGES}
@@ -90,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ivr_plugin.init_app(app)
     webhooks_plugin.init_app(app)
     wire(app)
+    security.init_app(app)  # after _request_setup: enforces each route's declared access
     return app
 
 

@@ -44,8 +44,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_PROXY_FIX", bool, True, "trust X-Forwarded-Proto/Host"),
     Setting("LOG_LEVEL", str, "INFO", "level of the JSON log"),
     Setting("MAX_CONTENT_LENGTH", int, 1024 * 1024, "largest request body in bytes"),
-    Setting("LOGIN_MAX_FAILURES", int, 5, "failed logins before a delay"),
-    Setting("LOGIN_LOCKOUT_MINUTES", int, 15, "how long the delay lasts"),
+    Setting("LOGIN_MAX_FAILURES", int, 5,
+            "failed logins of one account from one address before delays start"),
+    Setting("LOGIN_IP_MAX_FAILURES", int, 20,
+            "failed logins from one address (any account) per hour before delays start"),
+    Setting("LOGIN_ACCOUNT_MAX_FAILURES", int, 50,
+            "failed logins of one account from all addresses before delays start"),
+    Setting("LOGIN_FIRST_DELAY_SECONDS", int, 30, "the first delay; each failure doubles it"),
+    Setting("LOGIN_LOCKOUT_MINUTES", int, 15, "the longest delay"),
+    # Security headers and outages
+    Setting("HOTLINE_CSP", str, "", "Content-Security-Policy; empty: the built-in policy"),
+    Setting("HOTLINE_HSTS_SECONDS", int, 31536000, "HSTS max-age in production (0: none)"),
+    Setting("HOTLINE_REFERRER_POLICY", str, "same-origin", "the Referrer-Policy header"),
+    Setting("HOTLINE_RETRY_AFTER_SECONDS", int, 10, "Retry-After of the database-down 503"),
+    Setting("HOTLINE_DB_OUTAGE_LOG_SECONDS", int, 60,
+            "database failures less than this apart are one outage, logged once"),
+    Setting("HOTLINE_SIMULATOR", bool, False,
+            "the phone simulator in production (it is on elsewhere in outbox mode)"),
     # Telephony
     Setting("HOTLINE_TELEPHONY", str, "outbox", "`outbox` (stored) or `twilio` (sent)"),
     Setting("HOTLINE_PUBLIC_URL", str, "", "the base URL Twilio calls"),
@@ -95,7 +110,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("HOTLINE_WALLBOARD_REFRESH_SECONDS", int, 10, "wallboard refresh"),
     Setting("HOTLINE_CLOCK_TICK_SECONDS", float, 15.0, "clock: how often jobs run"),
     Setting("HOTLINE_CLOCK_ROLLUP_SECONDS", float, 60.0, "clock: service-level rollups"),
-    Setting("HOTLINE_CLOCK_LEASE_SECONDS", float, 40.0, "clock: lease a standby waits out"),
+    Setting("HOTLINE_CLOCK_LEASE_SECONDS", float, 10.0,
+            "clock: lease a standby waits out (takeover within ~12.5 s)"),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 # Limits that make no sense at 0 or below (the app refuses to start with them).
@@ -234,6 +250,8 @@ def normalise_database_url(url: str) -> str:
 
 
 def engine_options(url: str) -> dict[str, Any]:
+    # Error messages name the statement, never its parameters (names, phone numbers).
     if url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 10, "check_same_thread": False},
+                "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}

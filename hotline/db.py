@@ -84,6 +84,23 @@ def _sqlite_savepoint_in_transaction(connection, name) -> None:
         raw.execute("BEGIN IMMEDIATE")
 
 
+LIKE_ESCAPE = "\\"
+# Page numbers come from requests: an OFFSET past this is past every table anyway, and
+# PostgreSQL refuses one beyond its 64-bit range (a 500 for `?page=10**18`).
+MAX_OFFSET = 2**40
+
+
+def safe_offset(offset: int) -> int:
+    return max(0, min(offset, MAX_OFFSET))
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, with `%` and `_` typed by a person taken
+    literally: use it as `column.like(pattern, escape=LIKE_ESCAPE)` (or `ilike`)."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%")
+    return "%" + escaped.replace("_", LIKE_ESCAPE + "_") + "%"
+
+
 def add_once(session, obj, model, **unique_by):
     """Add `obj` unless a row of `model` with the same unique values exists; return the row.
 

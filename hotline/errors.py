@@ -85,14 +85,22 @@ def register(app: Flask) -> None:
             code = (err.name or "error").lower().replace(" ", "_")
             fields = {}
             data = getattr(err, "data", None)
-            if isinstance(data, dict) and "messages" in data:
-                # webargs/flask-smorest validation errors: {"json": {"field": [...]}}
-                for _location, messages in data["messages"].items():
-                    fields.update(messages)
+            if isinstance(data, dict) and isinstance(data.get("messages"), dict):
+                # webargs/flask-smorest validation errors: {"json": {"field": [...]}}, or a
+                # list for the whole location ({"json": ["Invalid JSON body."]})
+                for location, messages in data["messages"].items():
+                    if isinstance(messages, dict):
+                        fields.update(messages)
+                    else:
+                        fields[location] = messages
                 code = "validation_failed"
-            return jsonify(error_body(code, err.description or err.name, fields)), err.code
+            # Keep the exception's own headers (405's Allow, 401's WWW-Authenticate).
+            headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
+            return jsonify(error_body(code, err.description or err.name, fields)), err.code, \
+                headers
+        headers = [(k, v) for k, v in err.get_headers() if k.lower() != "content-type"]
         return render_template("errors/error.html", status=err.code,
-                               message=err.description), err.code
+                               message=err.description), err.code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

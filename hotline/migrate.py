@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -10,6 +13,11 @@ from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from hotline.backup import backup_command, restore_command
+from hotline.extensions import db
 
 from hotline.registry import registry
 
@@ -31,20 +39,72 @@ def alembic_config(app: Flask) -> Config:
     return cfg
 
 
-def upgrade(app: Flask, revision: str = "heads") -> None:
-    with app.app_context():
+# pg_advisory_lock key of `hotline db upgrade` (any constant shared by every process).
+UPGRADE_LOCK_KEY = 7_302_514_001
+
+
+@contextmanager
+def upgrade_lock(app: Flask, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """One upgrade at a time: two `hotline db upgrade` at once (two release phases, a
+    deploy and a developer) used to race on alembic_version (UniqueViolation). PostgreSQL:
+    a session advisory lock; SQLite: an exclusive lock on a file beside the database. The
+    second run waits, then finds the schema up to date."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.drivername.startswith("postgresql"):
+        with app.app_context():
+            engine = db.engine
+        with engine.connect() as connection:
+            held = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"),
+                                     {"key": UPGRADE_LOCK_KEY})
+            if not held:
+                if on_wait:
+                    on_wait()
+                connection.execute(text("SELECT pg_advisory_lock(:key)"),
+                                   {"key": UPGRADE_LOCK_KEY})
+            connection.commit()
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                                   {"key": UPGRADE_LOCK_KEY})
+                connection.commit()
+    elif url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        path = Path(url.database).with_name(Path(url.database).name + ".upgrade-lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        yield
+
+
+def upgrade(app: Flask, revision: str = "heads",
+            on_wait: Callable[[], None] | None = None) -> None:
+    with upgrade_lock(app, on_wait), app.app_context():
         command.upgrade(alembic_config(app), revision)
 
 
-db_cli = AppGroup("db", help="Database schema (Alembic migrations).")
+db_cli = AppGroup("db", help="Database schema (Alembic migrations), backups.")
+db_cli.add_command(backup_command)
+db_cli.add_command(restore_command)
 
 
 @db_cli.command("upgrade")
 @click.argument("revision", default="heads")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Bring the database schema up to date (empty or existing database)."""
-    command.upgrade(alembic_config(current_app._get_current_object()), revision)
+    """Bring the database schema up to date (empty or existing database). Runs one at a
+    time: a second run waits for the first."""
+    upgrade(current_app._get_current_object(), revision, on_wait=lambda: click.echo(
+        "another `hotline db upgrade` is running: waiting for it to finish", err=True))
     click.echo("database is up to date")
 
 

@@ -10,7 +10,7 @@ from hotline import api
 from hotline.extensions import db
 from hotline.auth import roles
 from hotline.registry import CustomerSection, NavItem, registry
-from ivr import labels, models  # noqa: F401 (tables)
+from ivr import labels, models, simulator  # noqa: F401 (tables)
 from ivr import queue_views, voicemail  # noqa: F401 (their views are on voice_bp)
 from ivr.api import bp as api_bp
 from ivr.call_list import bp as call_list_bp
@@ -34,9 +34,9 @@ def init_app(app: Flask) -> None:
         NavItem("ivr_calls.index", _l("Calls"), roles.HOTLINE, order=23),
         NavItem("ivr_console.outbox", _l("Messages"), roles.HOTLINE, order=24),
     ]
-    if app.config["HOTLINE_TELEPHONY"] == "outbox":
-        reg.nav.append(NavItem("ivr_simulator.page", _l("Phone simulator"),
-                               roles.EVERYONE, order=26))
+    if simulator.enabled(app):
+        reg.nav.append(NavItem("ivr_simulator.page", _l("Phone simulator"), simulator.ROLES,
+                               order=26))
 
 
 def household_calls(account, user) -> dict:

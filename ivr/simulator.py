@@ -1,14 +1,20 @@
 """The phone simulator (outbox mode only): a caller's handset in the browser. Every step is
-a signed request to the app's own webhooks through `ivr.driver`, the way Twilio would."""
+a signed request to the app's own webhooks through `ivr.driver`, the way Twilio would.
+
+It can pose as any number and hear any account's balance, so only those who talk to callers
+use it (agents, supervisors, administrators; never department staff), and it is off when
+HOTLINE_ENV=production unless HOTLINE_SIMULATOR=1."""
 
 from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Flask,  Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
+from hotline.auth import roles
+from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
@@ -21,11 +27,21 @@ bp = Blueprint("ivr_simulator", __name__, url_prefix="/simulator",
                template_folder="templates")
 STATUS_URL = "/webhooks/twilio/call-status"
 MAX_HOPS = 12
+ROLES = roles.HOTLINE  # never department staff (issue 15)
+
+
+def enabled(app: Flask) -> bool:
+    """Outbox mode only; in production only when HOTLINE_SIMULATOR=1 (config or env)."""
+    if app.config["HOTLINE_TELEPHONY"] != "outbox":
+        return False
+    if app.config["HOTLINE_ENV"] != "production":
+        return True
+    return bool(app.config["HOTLINE_SIMULATOR"])
 
 
 @bp.before_request
-def _outbox_only():
-    if current_app.config["HOTLINE_TELEPHONY"] != "outbox":
+def _available():
+    if not enabled(current_app):
         abort(404)
 
 
@@ -96,12 +112,14 @@ def _local(path: str) -> str:
 
 @bp.route("/")
 @login_required
+@require_role(*ROLES)
 def page():
     return render_template("ivr/simulator.html")
 
 
 @bp.route("/api/start", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def start():
     (caller,) = _required(_payload(), "from")
     e164 = try_e164(caller)
@@ -114,6 +132,7 @@ def start():
 
 @bp.route("/api/step", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def step():
     data = _payload()
     call_sid, caller, path = _required(data, "call_sid", "from", "url")
@@ -127,6 +146,7 @@ def step():
 
 @bp.route("/api/wait", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def wait():
     data = _payload()
     call_sid, caller = _required(data, "call_sid", "from")
@@ -157,6 +177,7 @@ def average_wait(queue_name: str) -> int:
 
 @bp.route("/api/record", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def record():
     data = _payload()
     call_sid, caller, action, message = _required(data, "call_sid", "from", "action", "message")
@@ -174,6 +195,7 @@ def record():
 
 @bp.route("/api/hangup", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def hangup():
     data = _payload()
     call_sid, caller = _required(data, "call_sid", "from")
@@ -218,6 +240,7 @@ def hang_up_agent_call(call: Call) -> None:
 
 @bp.route("/recordings/<call_sid>")
 @login_required
+@require_role(*ROLES)
 def recording(call_sid: str):
     call = _call(call_sid)
     if call is None:

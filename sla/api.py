@@ -21,8 +21,9 @@ bp = ApiBlueprint("metrics", __name__, url_prefix="/metrics",
 
 
 class LevelQuery(ma.Schema):
-    start = ma.fields.AwareDateTime(metadata={"description": "default: 24 hours ago"})
-    end = ma.fields.AwareDateTime(metadata={"description": "default: now"})
+    start = ma.fields.AwareDateTime(metadata={"description": "default: a day before end"})
+    end = ma.fields.AwareDateTime(metadata={
+        "description": "default: a day after start, or now; at most 31 days after start"})
     line = ma.fields.String()
 
 
@@ -64,8 +65,11 @@ MAX_INTERVALS = 31 * 24 * 4
 @require_role(*roles.SUPERVISION)
 def get_service_level(args):
     """Service level (answered within the threshold), answer rate and waits over a period."""
-    end = args.get("end") or utcnow()
-    start = args.get("start") or end - timedelta(days=1)
+    # One day: up to now by default, or from `start`, or up to `end`.
+    start, end = args.get("start"), args.get("end")
+    if end is None:
+        end = start + timedelta(days=1) if start is not None else utcnow()
+    start = start or end - timedelta(days=1)
     if start >= end:
         raise ValidationFailed("start must be before end", fields={"start": "after end"})
     if end - start > service_level.INTERVAL * MAX_INTERVALS:

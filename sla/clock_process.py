@@ -1,7 +1,13 @@
 """`hotline clock`: the one process that runs the jobs (APScheduler 3.11 BlockingScheduler).
 Never started inside web workers. Every process renews or tries to take the database lease
-each tick; only the holder runs the jobs, the others wait as standby and take over within
-one lease period once the holder stops renewing."""
+four times per lease period; only the holder runs the jobs, the others wait as standby.
+
+Failover: a holder killed outright stops renewing; its lease expires at most one lease
+period after its last renewal, and a standby tries again within a quarter period, so it
+takes over within 1.25 lease periods (12.5 s with the default 10 s lease) and runs every
+job at once. Exactly once: the holder runs jobs only until 0.8 of a period after its last
+successful renewal, before anyone else can take the lease; a failed renewal stops it at
+once."""
 
 from __future__ import annotations
 
@@ -56,6 +62,13 @@ class ClockRunner:
         self.ttl = timedelta(seconds=float(app.config["HOTLINE_CLOCK_LEASE_SECONDS"]))
         self._valid_until: datetime | None = None
         self._lock = threading.Lock()
+        # Called when this process becomes the active clock (the scheduler runs every job
+        # at once rather than at its next interval).
+        self.on_activate: Callable[[], None] | None = None
+
+    @property
+    def renew_every(self) -> float:
+        return self.ttl.total_seconds() / 4
 
     def now(self) -> datetime:
         return app_clock(self.app).now()
@@ -77,6 +90,8 @@ class ClockRunner:
             self._valid_until = now + self.ttl * 0.8 if held else None
         if held and not was_active:
             log.info("clock %s is active", self.holder)
+            if self.on_activate is not None:
+                self.on_activate()
         elif was_active and not held:
             log.warning("clock %s lost the lease, now standby", self.holder)
         return held
@@ -121,10 +136,16 @@ def build_scheduler(runner: ClockRunner):
 
     config = runner.app.config
     scheduler = BlockingScheduler(timezone="UTC")
-    tick = float(config["HOTLINE_CLOCK_TICK_SECONDS"])
-    scheduler.add_job(runner.renew, IntervalTrigger(seconds=tick), id="lease",
-                      misfire_grace_time=int(max(tick, 1)), coalesce=True, max_instances=1,
+    every = runner.renew_every
+    scheduler.add_job(runner.renew, IntervalTrigger(seconds=every), id="lease",
+                      misfire_grace_time=int(max(every, 1)), coalesce=True, max_instances=1,
                       next_run_time=runner.now())
+
+    def run_jobs_now() -> None:
+        for job in JOBS:
+            scheduler.modify_job(job.id, next_run_time=runner.now())
+
+    runner.on_activate = run_jobs_now
     for job in JOBS:
         scheduler.add_job(run_job, IntervalTrigger(seconds=float(config[job.every])),
                           args=(runner, job.id), id=job.id, coalesce=True, max_instances=1,

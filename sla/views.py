@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from hotline.auth import roles
+from hotline.auth.access import declare_method
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.models import Area, Department
@@ -159,6 +160,7 @@ def policy_edit(policy_id: int):
 @bp.route("/calendar", methods=["GET", "POST"])
 @login_required
 @require_role(*roles.SUPERVISION)
+@declare_method("POST", "admin")
 def calendar():
     try:
         year = int(request.args.get("year") or _local_today().year)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from hotline.auth import throttle
 from hotline.auth.models import User
 from hotline.auth.roles import ROLES
 from hotline.auth.services import create_user, set_password
@@ -80,6 +81,7 @@ def update_user(session: Session, user: User, actor: User, *, role: str,
         set_password(user, new_password)
         user.failed_logins = 0
         user.locked_until = None
+        throttle.forget_account(session, user.username)
     session.flush()
     return user
 

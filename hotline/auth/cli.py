@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from hotline.auth.services import create_token, create_user, revoke_token
+from hotline.auth.services import (DEFAULT_TOKEN_DAYS, create_token, create_user, list_tokens,
+                                   revoke_token, rotate_token)
 from hotline.clock import utcnow
 from hotline.errors import DomainError
 from hotline.extensions import db
@@ -46,15 +50,51 @@ def users_create(username, role, department_code, password, display_name, locale
 @tokens_cli.command("create")
 @click.argument("username")
 @click.option("--name", default="", help="what the token is for")
-def tokens_create(username, name):
+@click.option("--days", default=DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="days until the token expires")
+def tokens_create(username, name, days):
     """Create an API token; the token is printed alone on the last line."""
     try:
-        token = create_token(db.session, username, now=utcnow(), name=name)
+        token = create_token(db.session, username, now=utcnow(), name=name, days=days)
     except DomainError as err:
         fail(err)
     db.session.commit()
-    click.echo(f"token for {username} (shown once, store it now):")
+    click.echo(f"token for {username}, expires in {days} days (shown once, store it now):")
     click.echo(token)
+
+
+@tokens_cli.command("rotate")
+@click.argument("token_or_prefix")
+@click.option("--days", default=DEFAULT_TOKEN_DAYS, show_default=True, type=int,
+              help="days until the new token expires")
+@click.option("--overlap-hours", default=24.0, show_default=True, type=float,
+              help="hours the old token keeps working (0: revoke it now)")
+def tokens_rotate(token_or_prefix, days, overlap_hours):
+    """Replace a token by a new one for the same user; the new token is printed alone on
+    the last line."""
+    now = utcnow()
+    try:
+        old, token = rotate_token(db.session, token_or_prefix, now=now, days=days,
+                                  overlap=timedelta(hours=overlap_hours))
+    except DomainError as err:
+        fail(err)
+    db.session.commit()
+    ends = "now" if old.revoked_at else f"at {_local(old.expires_at)}"
+    click.echo(f"token {old.prefix} of {old.user.username} stops working {ends}; "
+               f"its successor expires in {days} days (shown once, store it now):")
+    click.echo(token)
+
+
+@tokens_cli.command("list")
+@click.argument("username", required=False)
+def tokens_list(username):
+    """Tokens (prefix, user, name, expiry, state); never their secrets."""
+    now = utcnow()
+    for row in list_tokens(db.session, username):
+        state = ("revoked" if row.revoked_at else "expired" if row.expires_at <= now
+                 else "active")
+        click.echo(f"{row.prefix}  {row.user.username:<16} {state:<8} "
+                   f"expires {_local(row.expires_at)}  {row.name}")
 
 
 @tokens_cli.command("revoke")
@@ -67,3 +107,8 @@ def tokens_revoke(token_or_prefix):
         fail(err)
     db.session.commit()
     click.echo(f"revoked token {row.prefix} of {row.user.username}")
+
+
+def _local(moment) -> str:
+    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")

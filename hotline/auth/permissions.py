@@ -11,6 +11,7 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
 from hotline.auth import roles
+from hotline.auth.access import ROLES, Access, declare
 from hotline.auth.current import current_actor
 from hotline.auth.models import User
 from hotline.errors import Forbidden
@@ -57,7 +58,9 @@ def can_see_department(session: Session, user: User, department_id: int | None) 
 
 
 def require_role(*roles: str):
-    """Decorator for console and API views: the current user must have one of `roles`."""
+    """Decorator for console and API views: the current user must have one of `roles`.
+    It also declares the route's protection (hotline.auth.access), which is checked before
+    the view and before any decorator between `route` and the view (e.g. body parsing)."""
 
     def decorator(view):
         @wraps(view)
@@ -69,6 +72,6 @@ def require_role(*roles: str):
                 raise Forbidden(tr("Your role may not open this page."))
             return view(*args, **kwargs)
 
-        return wrapped
+        return declare(Access(ROLES, tuple(roles)))(wrapped)
 
     return decorator

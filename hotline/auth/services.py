@@ -1,9 +1,11 @@
-"""Account services: creating users, checking passwords with lockout, API tokens."""
+"""Account services: creating users, checking passwords (with growing delays), API tokens
+that expire and rotate."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -11,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hotline.auth import throttle
 from hotline.auth.models import ApiToken, User
 from hotline.auth.roles import ROLES
 from hotline.directory.models import Department
@@ -61,35 +64,39 @@ def create_user(session: Session, *, username: str, role: str, password: str, no
 
 
 class LoginRefused(Exception):
-    def __init__(self, reason: str, locked_until: datetime | None = None):
+    """`reason`: invalid | inactive | throttled (then `retry_at`: when to try again)."""
+
+    def __init__(self, reason: str, retry_at: datetime | None = None):
         super().__init__(reason)
         self.reason = reason
-        self.locked_until = locked_until
+        self.retry_at = retry_at
 
 
 def authenticate(session: Session, username: str, password: str, *, now: datetime,
-                 max_failures: int = 5, lockout: timedelta = timedelta(minutes=15)) -> User:
-    """Check a login. Repeated failures lock the account for `lockout`.
+                 ip: str = "", rules: throttle.Policies | None = None) -> User:
+    """Check a login. Repeated failures delay further attempts (hotline.auth.throttle): a
+    delay refuses even the right password until it ends, then the right password works.
 
-    The caller commits either way: a failure's counter must be stored too.
+    The caller commits either way: a failure's counters must be stored too.
     """
+    rules = rules or throttle.Policies(*(throttle.Policy(5, timedelta(seconds=30),
+                                                         timedelta(minutes=15)),) * 3)
+    retry_at = throttle.wait_until(session, username, ip, now=now, rules=rules)
+    if retry_at is not None:
+        raise LoginRefused("throttled", retry_at)
     user = session.scalar(select(User).where(User.username == (username or "").strip()))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        raise LoginRefused("invalid")
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginRefused("locked", user.locked_until)
-    if not check_password_hash(user.password_hash, password or ""):
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + lockout
-            user.failed_logins = 0
-            raise LoginRefused("locked", user.locked_until)
-        raise LoginRefused("invalid")
+    if user is None or not check_password_hash(user.password_hash, password or ""):
+        if user is not None:
+            user.failed_logins = (user.failed_logins or 0) + 1
+        retry_at = throttle.record_failure(session, username, ip, now=now, rules=rules)
+        raise LoginRefused("throttled" if retry_at else "invalid", retry_at)
     if not user.active:
         raise LoginRefused("inactive")
     user.failed_logins = 0
     user.locked_until = None
+    throttle.record_success(session, username, ip, rules=rules)
     return user
 
 
@@ -109,37 +116,88 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(session: Session, username: str, *, now: datetime, name: str = "") -> str:
-    """Create an API token and return its text; only its hash is stored."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise NotFound(f"no user {username!r}")
+_PREFIX = re.compile(r"[0-9a-f]{8}")
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 3650
+
+
+def _token_days(days: int) -> timedelta:
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationFailed("token not created", fields={
+            "days": f"between 1 and {MAX_TOKEN_DAYS} days"})
+    return timedelta(days=days)
+
+
+def _new_token(session: Session, user: User, *, now: datetime, name: str,
+               days: int) -> str:
+    lifetime = _token_days(days)
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = f"hl_{prefix}_{secret}"
     session.add(ApiToken(user=user, name=name, prefix=prefix, token_hash=_digest(token),
-                         created_at=now))
+                         created_at=now, expires_at=now + lifetime))
     session.flush()
     return token
 
 
-def revoke_token(session: Session, prefix_or_token: str, *, now: datetime) -> ApiToken:
+def create_token(session: Session, username: str, *, now: datetime, name: str = "",
+                 days: int = DEFAULT_TOKEN_DAYS) -> str:
+    """Create an API token valid for `days` and return its text; only its hash is stored."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return _new_token(session, user, now=now, name=name, days=days)
+
+
+def _token_row(session: Session, prefix_or_token: str) -> ApiToken:
     text = prefix_or_token.strip()
     prefix = text.split("_")[1] if text.startswith("hl_") and text.count("_") >= 2 else text
     token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
     if token is None:
         raise NotFound(f"no token with prefix {prefix!r}")
+    return token
+
+
+def revoke_token(session: Session, prefix_or_token: str, *, now: datetime) -> ApiToken:
+    token = _token_row(session, prefix_or_token)
     if token.revoked_at is None:
         token.revoked_at = now
     return token
 
 
+def rotate_token(session: Session, prefix_or_token: str, *, now: datetime,
+                 days: int = DEFAULT_TOKEN_DAYS,
+                 overlap: timedelta = timedelta(hours=24)) -> tuple[ApiToken, str]:
+    """Issue a successor (same user and name) and let the old token work only for
+    `overlap` more (0: revoked at once), so that clients can switch without downtime.
+    Returns the old row and the new token's text."""
+    old = _token_row(session, prefix_or_token)
+    if old.revoked_at is not None or old.expires_at <= now:
+        raise ValidationFailed("token not rotated", fields={
+            "token": "revoked or expired: create a new one with `hotline tokens create`"})
+    if overlap < timedelta(0):
+        raise ValidationFailed("token not rotated", fields={"overlap": "not negative"})
+    token = _new_token(session, old.user, now=now, name=old.name, days=days)
+    if overlap:
+        old.expires_at = min(old.expires_at, now + overlap)
+    else:
+        old.revoked_at = now
+    return old, token
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[ApiToken]:
+    stmt = select(ApiToken).join(User).order_by(User.username, ApiToken.created_at)
+    if username:
+        stmt = stmt.where(User.username == username)
+    return list(session.scalars(stmt))
+
+
 def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
     parts = (token or "").split("_", 2)
-    if len(parts) != 3 or parts[0] != "hl":
+    if len(parts) != 3 or parts[0] != "hl" or not _PREFIX.fullmatch(parts[1]):
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.prefix == parts[1]))
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
     if not hmac.compare_digest(row.token_hash, _digest(token)):
         return None

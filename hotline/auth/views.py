@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import math
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
+from hotline.auth import throttle
+from hotline.auth.access import public
 from hotline.auth.forms import LoginForm
+from hotline.auth.roles import ROLES
+from hotline.auth.permissions import require_role
 from hotline.auth.services import LoginRefused, authenticate
 from hotline.clock import utcnow
 from hotline.extensions import db
@@ -25,6 +29,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@public
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -33,31 +38,32 @@ def login():
         if form.csrf_token.errors:
             form.form_errors.append(_("The form expired. Please try again."))
         return render_template("auth/login.html", form=form), 400
+    now = utcnow()
     try:
-        user = authenticate(
-            db.session, form.username.data, form.password.data, now=utcnow(),
-            max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
-            lockout=timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"])),
-        )
+        user = authenticate(db.session, form.username.data, form.password.data, now=now,
+                            ip=request.remote_addr or "", rules=throttle.policies(current_app))
     except LoginRefused as refused:
-        status = 401
-        if refused.reason == "locked":
-            form.form_errors.append(
-                _("Too many failed logins. Try again after %(time)s.",
-                  time=local_text(refused.locked_until, "%H:%M")))
+        status, headers = 401, {}
+        if refused.reason == "throttled":
+            # Growing delays, per account and per address; the time is local.
+            form.form_errors.append(_("Too many failed logins. Try again after %(time)s.",
+                                      time=local_text(refused.retry_at, "%H:%M:%S")))
             status = 429
+            headers["Retry-After"] = str(max(1, math.ceil(
+                (refused.retry_at - now).total_seconds())))
         elif refused.reason == "inactive":
             form.form_errors.append(_("This account is disabled."))
         else:
             form.form_errors.append(_("Wrong username or password."))
-        # A refusal is not rolled back: the failure count (the lockout) is kept.
-        return committed((render_template("auth/login.html", form=form), status))
+        # A refusal is not rolled back: the failure counts (the delays) are kept.
+        return committed((render_template("auth/login.html", form=form), status, headers))
     login_user(user)
     return committed(redirect(_safe_next(request.args.get("next"))))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def logout():
     logout_user()
     flash(_("You have logged out."), "info")

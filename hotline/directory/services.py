@@ -61,6 +61,10 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
                     limit: int = 50, offset: int = 0) -> tuple[list[CustomerAccount], int]:
     """Customer search for the console and the API: by phone (any format), account number
     (exact) and name or street (substring). Returns (page, total)."""
+    from sqlalchemy import func, or_
+
+    from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
+
     stmt = select(CustomerAccount)
     if phone.strip():
         e164 = try_e164(phone)
@@ -71,14 +75,13 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
     if account.strip():
         stmt = stmt.where(CustomerAccount.account_number == account.strip())
     if q.strip():
-        pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
-            "_", "\\_") + "%"
-        stmt = stmt.where(or_(CustomerAccount.name.like(pattern, escape="\\"),
-                              CustomerAccount.street.like(pattern, escape="\\")))
+        pattern = contains_pattern(q.strip())
+        stmt = stmt.where(or_(CustomerAccount.name.like(pattern, escape=LIKE_ESCAPE),
+                              CustomerAccount.street.like(pattern, escape=LIKE_ESCAPE)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.scalars(
         stmt.options(selectinload(CustomerAccount.area), selectinload(CustomerAccount.phones))
-        .order_by(CustomerAccount.account_number).limit(limit).offset(offset))
+        .order_by(CustomerAccount.account_number).limit(limit).offset(safe_offset(offset)))
     return list(rows), total
 
 

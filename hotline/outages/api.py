@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from hotline.api import ApiBlueprint, transaction
 from hotline.auth.current import current_actor
+from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import area_by_code
 from hotline.errors import Forbidden, ValidationFailed
 from hotline.extensions import db
 from hotline.outages.queries import list_outages
 from hotline.outages.schemas import OutageCreateSchema, OutageQuerySchema, OutageSchema
+from hotline.auth import roles
 from hotline.outages.services import can_manage, create_outage
 
 bp = ApiBlueprint("outages_api", __name__, url_prefix="/outages",
@@ -49,6 +51,7 @@ def list_notices(args, pagination_parameters):
 @transaction
 @bp.arguments(OutageCreateSchema)
 @bp.response(201, OutageSchema)
+@require_role(*roles.SUPERVISION)  # checked before the body (hotline.auth.access)
 def create_notice(data):
     actor = current_actor()
     if not can_manage(actor):

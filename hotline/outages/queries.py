@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.db import safe_offset
 from hotline.outages.models import OutageNotice, outage_areas
 
 # How far ahead "upcoming" looks when a caller asks about their area.
@@ -53,7 +54,7 @@ def list_outages(session: Session, *, area_id: int | None = None, status: str | 
     rows = session.scalars(
         stmt.options(selectinload(OutageNotice.areas), selectinload(OutageNotice.updates))
         .order_by(OutageNotice.start_at.desc(), OutageNotice.id.desc())
-        .limit(limit).offset(offset))
+        .limit(limit).offset(safe_offset(offset)))
     return list(rows), total
 
 

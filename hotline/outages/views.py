@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hotline.auth import roles
 from hotline.auth.models import User
+from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import list_areas
 from hotline.errors import Forbidden, NotFound
@@ -43,6 +44,7 @@ def _choices(form: OutageForm) -> None:
 
 @bp.route("")
 @login_required
+@require_role(*roles.EVERYONE)
 def index():
     status = request.args.get("status", "")
     area = request.args.get("area", type=int)
@@ -55,6 +57,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@require_role(*roles.SUPERVISION)
 def create():
     if not services.can_manage(current_user):
         raise Forbidden(_("Only supervisors and administrators manage outage notices."))
@@ -68,6 +71,7 @@ def create():
 
 @bp.route("/<int:outage_id>")
 @login_required
+@require_role(*roles.EVERYONE)
 def detail(outage_id: int):
     outage = _outage(outage_id)
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
@@ -81,6 +85,7 @@ def detail(outage_id: int):
 
 @bp.route("/<int:outage_id>/edit", methods=["GET", "POST"])
 @login_required
+@require_role(*roles.SUPERVISION)
 def edit(outage_id: int):
     outage = _outage(outage_id)
     if not services.can_manage(current_user):
@@ -101,6 +106,7 @@ def edit(outage_id: int):
 
 @bp.route("/<int:outage_id>/notes", methods=["POST"])
 @login_required
+@require_role(*roles.EVERYONE)
 def add_note(outage_id: int):
     outage = _outage(outage_id)
     form = NoteForm()
@@ -120,6 +126,7 @@ ACTIONS = {"start": services.start_outage, "restore": services.restore_outage,
 
 @bp.route("/<int:outage_id>/<any(start, restore, cancel):action>", methods=["POST"])
 @login_required
+@require_role(*roles.SUPERVISION)
 def change_status(outage_id: int, action: str):
     outage = _outage(outage_id)
     form = ActionForm()

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from flask import Blueprint, Flask, Request, abort, current_app, request
 from twilio.request_validator import RequestValidator
 
+from hotline.auth.access import TWILIO_SIGNED, Access, declare
 from hotline.extensions import csrf
 from hotline.web.sessions import sessionless
 
@@ -38,6 +39,7 @@ def signed_url(app: Flask | None = None, req: Request | None = None) -> str:
     return url
 
 
+@declare(Access(TWILIO_SIGNED))  # the route audit reads this (hotline.auth.access)
 def require_signature() -> None:
     """Refuse (403) a request without a valid Twilio signature. The SDK's validator also
     accepts the URL with or without its default port. A refusal is logged with the URL

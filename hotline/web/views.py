@@ -3,6 +3,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from hotline.auth.access import public
+from hotline.auth.permissions import require_role
+from hotline.auth.roles import ROLES
 from hotline.auth.services import set_locale
 from hotline.clock import utcnow
 from hotline.errors import NotFound
@@ -28,6 +31,7 @@ def _layout_context():
 
 @bp.route("/")
 @login_required
+@require_role(*ROLES)
 def home():
     panels = [(p.template, p.context(current_user)) for p in registry().panels_for(
         current_user.role)]
@@ -37,6 +41,7 @@ def home():
 
 @bp.route("/notifications")
 @login_required
+@require_role(*ROLES)
 def notifications():
     return render_template("notifications.html",
                            notifications=for_user(db.session, current_user, limit=200))
@@ -44,6 +49,7 @@ def notifications():
 
 @bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def mark_read(notification_id: int):
     return act(lambda: notices.mark_read(db.session, current_user, notification_id,
                                          utcnow()),
@@ -52,12 +58,14 @@ def mark_read(notification_id: int):
 
 @bp.route("/notifications/read", methods=["POST"])
 @login_required
+@require_role(*ROLES)
 def mark_all_read():
     return act(lambda: notices.mark_all_read(db.session, current_user, utcnow()),
                next_url=lambda _count: url_for("web.notifications"))
 
 
 @bp.route("/lang/<locale>", methods=["POST"])
+@public
 def set_language(locale: str):
     if locale not in LOCALES:
         raise NotFound("unknown language")
@@ -71,6 +79,7 @@ def set_language(locale: str):
 
 
 @bp.route("/healthz")
+@public
 def healthz():
     db.session.execute(db.select(1))
     return {"status": "ok"}

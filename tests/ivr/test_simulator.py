@@ -100,3 +100,47 @@ class TestTwilioMode:
     def test_simulator_exists_only_in_outbox_mode(self, client, session, login_as):
         login_as(make_user(session, role="agent"))
         assert client.get("/simulator/").status_code == 404
+
+
+def test_department_staff_may_not_use_the_simulator(client, session, login_as):
+    """It poses as any number and speaks any account's balance: not for department staff."""
+    from tests.factories import make_department
+
+    staff = make_user(session, role="staff", department=make_department(session), locale="en")
+    make_customer(session, phones=(CALLER,), name="王五")
+    session.commit()
+    login_as(staff)
+    home = client.get("/").get_data(as_text=True)
+    assert "/simulator/" not in home  # not in the navigation either
+    assert client.get("/simulator/").status_code == 403
+    token = csrf_token_from(home)
+    response = client.post("/simulator/api/start", json={"from": CALLER},
+                           headers={"X-CSRFToken": token, "Accept": "application/json"})
+    assert response.status_code == 403
+    assert session.scalar(select(Call)) is None
+    assert client.get("/simulator/recordings/CA1").status_code == 403
+
+
+class TestProduction:
+    @pytest.fixture
+    def app_config(self):
+        return {"HOTLINE_ENV": "production", "SESSION_COOKIE_SECURE": False,
+                "REMEMBER_COOKIE_SECURE": False}
+
+    def test_off_in_production(self, client, session, login_as, monkeypatch):
+        monkeypatch.delenv("HOTLINE_SIMULATOR", raising=False)
+        login_as(make_user(session, role="admin"))
+        assert client.get("/simulator/").status_code == 404
+        assert "/simulator/" not in client.get("/").get_data(as_text=True)
+
+
+class TestProductionEnabled:
+    @pytest.fixture
+    def app_config(self):
+        return {"HOTLINE_ENV": "production", "HOTLINE_SIMULATOR": "1",
+                "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
+
+    def test_on_in_production_when_enabled(self, client, session, login_as):
+        login_as(make_user(session, role="agent"))
+        assert client.get("/simulator/").status_code == 200
+        assert "/simulator/" in client.get("/").get_data(as_text=True)

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from ivr.models import Call
+from tests.ivr.test_browser import wait_until
 from tests.factories import make_token
 from tests.ivr.test_browser import browser, live_server  # noqa: F401 (fixtures)
 from tests.sla.test_reports import table_rows
@@ -48,12 +49,16 @@ def _login(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "password123")
     page.click("form button.primary")
-    page.wait_for_url(f"{base}/")
+    try:
+        page.wait_for_url(f"{base}/", timeout=5000)
+    except Exception:
+        print("LOGIN PAGE:", page.inner_text("main")[:500])
+        raise
 
 
 def _charts(page, base):
     page.goto(f"{base}/sla/charts/?day=2026-11-24")
-    page.wait_for_function(DRAWN)
+    wait_until(page, DRAWN)
     charts = page.query_selector_all("[data-chart-url]")
     assert [c.get_attribute("data-state") for c in charts] == ["drawn"] * 6
     return {c.get_attribute("id"): c for c in charts}
@@ -112,7 +117,7 @@ def test_wallboard_refreshes_in_place(app, session, world, clock, live_server, b
                      started_at=clock.now() - timedelta(seconds=40),
                      entered_queue_at=clock.now() - timedelta(seconds=30)))
     session.commit()
-    page.wait_for_function("document.getElementById('waiting-count').textContent === '1'")
+    wait_until(page, "document.getElementById('waiting-count').textContent === '1'")
     assert page.evaluate("window.notReloaded") is True  # swapped in place, not reloaded
     assert "+86139****5678" in page.inner_text("#wallboard")
     assert not page.is_visible("#wallboard-stale")
@@ -125,6 +130,7 @@ def test_report_download_has_the_api_figures(app, session, client, world, month,
     session.commit()
     api = client.get("/api/v1/reports/monthly?month=2026-11",
                      headers={"Authorization": f"Bearer {token}"}).get_json()
+    session.commit()  # end this connection's transaction: the live server's login writes
     page = browser.new_context(accept_downloads=True).new_page()
     _login(page, live_server, world.supervisor.username)
     page.goto(f"{live_server}/sla/report?month=2026-11")

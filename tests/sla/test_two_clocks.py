@@ -1,6 +1,7 @@
 """Two real `hotline clock` processes against one PostgreSQL database: every notification is
-sent exactly once, and killing the active clock hands over to the standby. They run on the
-test run's database, so the rows are committed and wiped afterwards (`commits`)."""
+sent exactly once, and killing the active clock (SIGKILL) hands over to the standby within
+15 s with the default lease. They run on the test run's database, so the rows are committed
+and wiped afterwards (`commits`)."""
 
 import os
 import signal
@@ -34,9 +35,10 @@ def _wait(predicate, seconds: float, what: str):
 
 def test_two_clock_processes(app, schema, tmp_path):
     url = schema.url
+    # Fast job ticks, but the default lease (10 s): the takeover measured is production's.
     env = {**os.environ, "DATABASE_URL": url, "HOTLINE_INSTANCE_PATH": str(tmp_path),
-           "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5",
-           "HOTLINE_CLOCK_LEASE_SECONDS": "3"}
+           "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5"}
+    env.pop("HOTLINE_CLOCK_LEASE_SECONDS", None)
 
     def add_clocks(first: int, count: int, spread: float) -> None:
         with app.app_context():
@@ -74,7 +76,8 @@ def test_two_clock_processes(app, schema, tmp_path):
         _wait(lambda: scalar("SELECT count(*) FROM deadlines WHERE breached_at IS NOT NULL")
               == 40, 30, "the standby's sweeps")
         time.sleep(1.5)  # a few more ticks: nothing may be sent twice
-        assert takeover < 60
+        print(f"standby took over {takeover:.1f} s after SIGKILL")
+        assert takeover < 15, takeover  # issue 15: was 45.7 s with the 40 s lease
         with engine.connect() as conn:
             per_deadline = conn.execute(text(
                 "SELECT d.id, count(n.id) FROM deadlines d LEFT JOIN notifications n "

@@ -216,3 +216,20 @@ def test_detail_in_english(session, world, create, client, login_as):
     login_as(english)
     html = client.get(f"/workorders/{order.number}").get_data(as_text=True)
     assert "Accept" in html and "Timeline" in html and "Dispatched" in html
+
+
+def test_export_defuses_formulas_a_caller_planted(session, world, create, login_as, client):
+    """A voicemail's transcription becomes the description: a formula in it stays text."""
+    import csv
+    import io
+
+    create(description="=HYPERLINK(\"http://evil.example\",\"退款\")", landmark="@SUM(1)",
+           street="-2+3+cmd|' /C calc'!A0", contact_name="+1+1")
+    login_as(world.supervisor)
+    body = client.get("/workorders/export.csv?view=all").get_data(as_text=True)
+    header, row = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    cells = dict(zip(header, row))
+    assert cells["description"] == "'=HYPERLINK(\"http://evil.example\",\"退款\")"
+    assert cells["landmark"] == "'@SUM(1)" and cells["contact_name"] == "'+1+1"
+    assert cells["street"] == "'-2+3+cmd|' /C calc'!A0"
+    assert cells["contact_phone"] == "+8613912345678"  # a plain number is kept

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.auth.permissions import scope_to_departments, visible_department_ids
+from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
 from sla.models import Deadline
@@ -126,15 +127,15 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
         if number:  # a number is looked up on its unique index, not by scanning text
             stmt = stmt.where(WorkOrder.number == number)
         else:
-            like = f"%{filters.text.strip()}%"
+            like = contains_pattern(filters.text.strip())  # % and _ typed are literal
             # R27: staff search the work location, never the complainant's address.
             columns = [WorkOrder.description, WorkOrder.work_street, WorkOrder.work_landmark]
             if not hide_confidential:
                 columns += [WorkOrder.street, WorkOrder.landmark]
-            stmt = stmt.where(or_(*(c.ilike(like) for c in columns)))
+            stmt = stmt.where(or_(*(c.ilike(like, escape=LIKE_ESCAPE) for c in columns)))
     total = _capped_count(session, stmt)
     page = max(page, 1)
-    offset = (page - 1) * per_page
+    offset = safe_offset((page - 1) * per_page)
     if order != "due":
         newest = stmt.order_by(WorkOrder.opened_at.desc(), WorkOrder.id.desc())
         return list(session.scalars(newest.offset(offset).limit(per_page))), total

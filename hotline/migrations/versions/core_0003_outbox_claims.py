@@ -1,7 +1,7 @@
 """hotline: outbox claims for the delivery worker
 
 Revision ID: core_0003_outbox
-Revises: core_0002
+Revises: core_0003
 Create Date: 2026-11-24
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import hotline.db
 
 revision = 'core_0003_outbox'
-down_revision = 'core_0002'
+down_revision = 'core_0003'
 branch_labels = None
 depends_on = None
 
