@@ -41,7 +41,7 @@ i18n: install
 	$(HOTLINE) i18n update
 
 bench: install
-	$(PY) benchmarks/ivr_webhooks.py
+	$(PY) benchmarks/call_storm.py
 	$(PY) benchmarks/sla_sweep.py
 	$(PY) benchmarks/workorders_search.py
 	$(PY) benchmarks/service_level_report.py

@@ -1,4 +1,4 @@
-"""The baseline for benchmarks/ivr_webhooks.py: a bare Flask endpoint returning fixed TwiML."""
+"""The reference for benchmarks/call_storm.py: a bare Flask endpoint returning fixed TwiML."""
 
 from flask import Flask, Response
 
