@@ -1,7 +1,7 @@
 """Request hardening in one place, registered by `init_app`:
 
 - every route's declared protection is enforced before its view (hotline.auth.access);
-- then malformed input is refused with a 400 (415 for a body that is not JSON where JSON is
+- then malformed input is refused with a 400 (also a body that is not JSON where JSON is
   expected) before any view or parser sees it: a NUL character anywhere in the path, the
   query, a form or a JSON body (PostgreSQL cannot store one and answered with a 500), and
   invalid JSON;
@@ -105,7 +105,7 @@ def reject_malformed() -> None:
             raise MalformedRequest(problem, fields={"json": problem})
     elif req.path.startswith("/api/"):
         raise DomainError(_("Send the request body as JSON (Content-Type: application/json)."),
-                          code="unsupported_media_type", status=415,
+                          code="unsupported_media_type", status=400,
                           fields={"Content-Type": req.mimetype or "missing"})
 
 

@@ -1,4 +1,4 @@
-"""Malformed input is a 400 (415 for a body that is not JSON) with the JSON error body on the
+"""Malformed input is a 400 (a body that is not JSON too: issue 15 item 2) with the JSON error body on the
 API and an error page in the console; it changes nothing and never reaches the database (a
 NUL character made PostgreSQL fail with a 500). The role is checked before the body."""
 
@@ -49,7 +49,7 @@ def test_the_role_is_checked_before_the_body(client, tokens):
 def test_a_body_that_is_not_json_is_refused(client, tokens):
     response = client.post("/api/v1/outages", data="kind=planned", headers={
         **tokens["supervisor"], "Content-Type": "text/plain"})
-    assert error(response, 415, "unsupported_media_type")["fields"] == {
+    assert error(response, 400, "unsupported_media_type")["fields"] == {
         "Content-Type": "text/plain"}
 
 
