@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
+from hotline.clock import Clock, SystemClock
 from hotline.telephony.signature import SIGNATURE_HEADER, sign
 from ivr.driver import parse, read
 from ivr.models import Call
@@ -183,7 +184,11 @@ class Storm:
     def __init__(self, base_url: str, token: str, data: StormData, *, rate: float = 25,
                  seconds: float = 120, pace: float = 1.0, threads: int = 48, seed: int = 1,
                  public_url: str | None = None, mix: dict[str, int] | None = None,
-                 sid_prefix: str = "CAstorm", unknown_prefix: str = "+86170") -> None:
+                 sid_prefix: str = "CAstorm", unknown_prefix: str = "+86170",
+                 clock: Clock | None = None) -> None:
+        # The wall clock of the storm's client by default: records are checked against
+        # when each call's first webhook was really served.
+        self.clock = clock or SystemClock()
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
         self.public = (public_url or base_url).rstrip("/")
@@ -251,10 +256,10 @@ class Storm:
         try:
             first = call.first_sent is None
             if first:
-                call.first_sent = datetime.now(timezone.utc)
+                call.first_sent = self.clock.now()
             result, body = self.send(hook, due)
             if first:
-                call.first_answered = datetime.now(timezone.utc)
+                call.first_answered = self.clock.now()
             if result.status != hook.ok:
                 call.failed = f"{hook.kind}: {result.status or result.error}"
             else:
