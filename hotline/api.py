@@ -13,7 +13,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from hotline.auth.access import PUBLIC, TOKEN, Access, declare, declare_endpoint
 from hotline.auth.access import unauthorized_token
 from hotline.auth.current import bearer_user
-from hotline.errors import DomainError, error_body, json_error
+from hotline.errors import DomainError, json_error
 from hotline.extensions import csrf, db
 
 API_PREFIX = "/api/v1"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 

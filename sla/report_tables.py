@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from sla import kpis
 from sla.assessment import Assessment
@@ -100,7 +99,7 @@ def _summary(report: MonthlyReport, settings: LevelSettings, links: Links) -> Ta
         [Column(_("Figure")), Column(_("Value"), BY_ROW), Column(_("Target"), PERCENT),
          Column(_("Rule"))],
         rows=[[label, value, "" if goal is None else goal, rule]
-              for label, value, _k, goal, rule, _l in rows],
+              for label, value, _k, goal, rule, _link in rows],
         links=[[None, link, None, None] for *_rest, link in rows],
         row_kinds=[kind for _a, _b, kind, *_rest in rows],
         row_targets=[goal for _a, _b, _c, goal, *_rest in rows],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
 from hotline.auth import roles
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone, Department
 from hotline.directory.phones import try_e164
@@ -61,10 +62,6 @@ def search_accounts(session: Session, *, phone: str = "", account: str = "", q: 
                     limit: int = 50, offset: int = 0) -> tuple[list[CustomerAccount], int]:
     """Customer search for the console and the API: by phone (any format), account number
     (exact) and name or street (substring). Returns (page, total)."""
-    from sqlalchemy import func, or_
-
-    from hotline.db import LIKE_ESCAPE, contains_pattern, safe_offset
-
     stmt = select(CustomerAccount)
     if phone.strip():
         e164 = try_e164(phone)

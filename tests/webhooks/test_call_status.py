@@ -1,6 +1,5 @@
 """Status callbacks: stored once, replays change nothing, a call never moves backwards."""
 
-import pytest
 from sqlalchemy import func, select
 
 from ivr.models import Call
