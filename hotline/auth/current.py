@@ -6,7 +6,7 @@ from flask import request
 from flask_login import current_user
 
 from hotline.auth.models import User
-from hotline.auth.services import user_for_token
+from hotline.auth.services import stamp_token_use, token_for
 from hotline.clock import utcnow
 from hotline.extensions import db
 
@@ -16,7 +16,10 @@ def bearer_user() -> User | None:
         header = request.headers.get("Authorization", "")
         user = None
         if header.startswith("Bearer "):
-            user = user_for_token(db.session, header[len("Bearer "):].strip(), now=utcnow())
+            row = token_for(db.session, header[len("Bearer "):].strip())
+            if row is not None:
+                user = row.user
+                stamp_token_use(db.engine, row, utcnow())
         request.bearer_user = user
     return request.bearer_user
 

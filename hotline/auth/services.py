@@ -7,7 +7,8 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -134,7 +135,12 @@ def revoke_token(session: Session, prefix_or_token: str, *, now: datetime) -> Ap
     return token
 
 
-def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+# A token's last use is stamped at most this often: an API read writes nothing else.
+TOKEN_STAMP_EVERY = timedelta(minutes=1)
+
+
+def token_for(session: Session, token: str) -> ApiToken | None:
+    """The live token row of an active user that `token` proves, or None. Reads only."""
     parts = (token or "").split("_", 2)
     if len(parts) != 3 or parts[0] != "hl":
         return None
@@ -145,6 +151,25 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
         return None
     if not row.user.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    row = token_for(session, token)
+    return row.user if row is not None else None
+
+
+def stamp_token_use(engine: Engine, row: ApiToken, now: datetime) -> bool:
+    """Record that `row` was used, at most once a minute, in its own short transaction on
+    its own connection: the request's transaction stays read-only (a GET never commits, so
+    a stamp made there was rolled back and tried again on every request, each one taking
+    the write lock). Two requests racing both match at most once: the UPDATE re-checks the
+    age. Returns whether it wrote."""
+    if row.last_used_at is not None and now - row.last_used_at < TOKEN_STAMP_EVERY:
+        return False
+    with engine.begin() as conn:
+        done = conn.execute(update(ApiToken).where(
+            ApiToken.id == row.id,
+            or_(ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= now - TOKEN_STAMP_EVERY)).values(last_used_at=now))
+    return bool(done.rowcount)
