@@ -80,6 +80,9 @@ class WorkOrder(Base):
         Index("ix_work_orders_status_opened_at", "status", "opened_at"),
         Index("ix_work_orders_opened_at", "opened_at"),
         Index("ix_work_orders_next_due_at", "next_due_at"),
+        # The follow-up list (R23) in keyset order; the pending extension requests (R15).
+        Index("ix_work_orders_status_resolved_at", "status", "resolved_at", "id"),
+        Index("ix_work_orders_extension_due", "extension_due"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

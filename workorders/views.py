@@ -199,9 +199,16 @@ def _cell(value) -> str:
 @login_required
 @require_role(*roles.HOTLINE)
 def follow_ups():
-    rows = queries.follow_up_list(db.session, current_user, now=utcnow())
-    return render_template("workorders/follow_ups.html",
-                           orders=[order_view(db.session, o, current_user) for o in rows])
+    after = request.args.get("after", type=int)
+    rows, cursor = queries.follow_up_page(db.session, current_user, after=after)
+    actor = actor_of(db.session, current_user)
+    # The follow-up clock is not one of the caller's clocks `order_view` shows: a resolved
+    # order's cached earliest running deadline is its follow-up call's.
+    orders = [dict(order_view(db.session, o, current_user, actor), follow_up_due=o.next_due_at)
+              for o in rows]
+    return render_template("workorders/follow_ups.html", orders=orders, cursor=cursor,
+                           first_page=after is None,
+                           total=queries.follow_up_count(db.session, current_user))
 
 
 # --- one order --------------------------------------------------------------------------

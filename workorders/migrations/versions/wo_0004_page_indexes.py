@@ -1,0 +1,25 @@
+"""indexes for the console's pages: the follow-up list (resolved, oldest first) and the
+supervisor's pending extension requests
+
+Revision ID: wo_0004
+Revises: wo_0001
+Create Date: 2026-11-30
+"""
+from alembic import op
+
+revision = 'wo_0004'
+down_revision = 'wo_0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_index('ix_work_orders_status_resolved_at', 'work_orders',
+                    ['status', 'resolved_at', 'id'], unique=False)
+    op.create_index('ix_work_orders_extension_due', 'work_orders', ['extension_due'],
+                    unique=False)
+
+
+def downgrade() -> None:
+    op.drop_index('ix_work_orders_extension_due', table_name='work_orders')
+    op.drop_index('ix_work_orders_status_resolved_at', table_name='work_orders')
