@@ -15,7 +15,7 @@ from sla import service_level
 from sla.clusters import detect_clusters
 from sla.ports import ports
 from sla.settings import current_context
-from sla.watch import sweep_breaches, sweep_warnings
+from sla.watch import SWEEP_CHUNK, sweep_breaches, sweep_warnings
 
 log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
 
@@ -24,10 +24,13 @@ def watch_deadlines(session: Session, app: Flask, now: datetime) -> dict:
     """Breaches first, so a clock that is already past due after downtime is escalated,
     not merely warned."""
     p = ports(app)
-    breaches = sweep_breaches(session, p, now)
-    warnings = sweep_warnings(session, p, now)
+    breaches = sweep_breaches(session, p, now, SWEEP_CHUNK)
+    warnings = sweep_warnings(session, p, now, SWEEP_CHUNK)
+    # A full chunk: there may be more (a catch-up); the clock commits and runs it again.
+    more = SWEEP_CHUNK in (breaches.claimed, warnings.claimed)
     return {"breaches": breaches.claimed, "warnings": warnings.claimed,
-            "notices": breaches.notices + warnings.notices, "sms": breaches.sms}
+            "notices": breaches.notices + warnings.notices, "sms": breaches.sms,
+            "more": more}
 
 
 def watch_clusters(session: Session, app: Flask, now: datetime) -> dict:
