@@ -158,40 +158,49 @@ INSERT INTO calls (call_sid, from_number, to_number, direction, language, ivr_pa
   started_at, entered_queue_at, queue_name, answered_at, agent_id, answer_seconds, ended_at,
   outcome, duration_seconds, status, status_rank, voicemail_order, recording_url, transcription)
 SELECT 'CA' || lpad(g::text, 32, '0'), '+86139' || lpad((g % 20000)::text, 8, '0'),
-  '+861012345', 'inbound', 'zh', 'main>1', CASE WHEN g % 2 = 0 THEN :acct0 + g % 20000 END,
+  '+861012345', 'inbound', 'zh', 'main>1',
+  CASE WHEN g % 2 = 0 THEN CAST(:acct0 AS INTEGER) + g % 20000 END,
   ts, CASE WHEN g % 4 <> 0 THEN ts + interval '40 seconds' END, 'hotline',
   CASE WHEN g % 4 IN (1, 2) THEN ts + interval '55 seconds' END,
-  CASE WHEN g % 4 IN (1, 2) THEN :agent END, CASE WHEN g % 4 IN (1, 2) THEN 15 END,
+  CASE WHEN g % 4 IN (1, 2) THEN CAST(:agent AS INTEGER) END, CASE WHEN g % 4 IN (1, 2) THEN 15 END,
   ts + interval '200 seconds',
   CASE g % 4 WHEN 0 THEN 'self_served' WHEN 3 THEN 'abandoned' ELSE 'answered' END,
   200, 'completed', 9, '', '', ''
-FROM (SELECT g, timestamptz '2025-11-24 02:00+00'
+FROM (SELECT g, CAST(:start AS timestamptz)
         + (g::bigint * :span / :calls) * interval '1 second' AS ts
       FROM generate_series(1, :calls) AS g) AS s"""
 
 CALLS_SQLITE = """
 WITH RECURSIVE seq(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM seq WHERE g < :calls),
-s AS (SELECT g, datetime('2025-11-24 02:00:00', '+' || (g * :span / :calls) || ' seconds')
+s AS (SELECT g, datetime(:start, '+' || (g * :span / :calls) || ' seconds')
       AS ts FROM seq)
 INSERT INTO calls (call_sid, from_number, to_number, direction, language, ivr_path, account_id,
   started_at, entered_queue_at, queue_name, answered_at, agent_id, answer_seconds, ended_at,
   outcome, duration_seconds, status, status_rank, voicemail_order, recording_url, transcription)
 SELECT printf('CA%032d', g), printf('+86139%08d', g % 20000), '+861012345', 'inbound', 'zh',
-  'main>1', CASE WHEN g % 2 = 0 THEN :acct0 + g % 20000 END, ts || '.000000',
+  'main>1', CASE WHEN g % 2 = 0 THEN CAST(:acct0 AS INTEGER) + g % 20000 END, ts || '.000000',
   CASE WHEN g % 4 <> 0 THEN datetime(ts, '+40 seconds') || '.000000' END, 'hotline',
   CASE WHEN g % 4 IN (1, 2) THEN datetime(ts, '+55 seconds') || '.000000' END,
-  CASE WHEN g % 4 IN (1, 2) THEN :agent END, CASE WHEN g % 4 IN (1, 2) THEN 15 END,
+  CASE WHEN g % 4 IN (1, 2) THEN CAST(:agent AS INTEGER) END, CASE WHEN g % 4 IN (1, 2) THEN 15 END,
   datetime(ts, '+200 seconds') || '.000000',
   CASE g % 4 WHEN 0 THEN 'self_served' WHEN 3 THEN 'abandoned' ELSE 'answered' END,
   200, 'completed', 9, '', '', '' FROM s"""
 
 
-def _calls(session, calls: int, ref: dict) -> None:
+def insert_calls(session, calls: int, start: datetime, span: timedelta, account0: int | None,
+                 agent: int | None) -> None:
+    """`calls` calls spread evenly over [start, start + span): a quarter self-served, half
+    answered after 15 s in the queue, a quarter abandoned."""
     sql = CALLS_PG if db.engine.dialect.name == "postgresql" else CALLS_SQLITE
-    session.execute(text(sql), {"calls": calls, "span": int(YEAR.total_seconds()),
-                                "acct0": min(ref["accounts"]),
-                                "agent": ref["users"]["agent"]})
+    session.execute(text(sql), {"calls": calls, "span": int(span.total_seconds()),
+                                "start": start.strftime("%Y-%m-%d %H:%M:%S") + (
+                                    "+00" if db.engine.dialect.name == "postgresql" else ""),
+                                "acct0": account0, "agent": agent})
     session.commit()
+
+
+def _calls(session, calls: int, ref: dict) -> None:
+    insert_calls(session, calls, NOW - YEAR, YEAR, min(ref["accounts"]), ref["users"]["agent"])
 
 
 def _rollups(session, calls: int) -> None:
