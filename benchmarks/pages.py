@@ -109,9 +109,20 @@ def api_urls(role: str, ctx: dict) -> list[tuple[str, str]]:
     return urls
 
 
-def timed(client, url: str, runs: int, headers=None) -> tuple[float, float, int]:
+def timed(client, url: str, runs: int, headers=None) -> tuple[float, float, int, int]:
+    """p50, p95, status and the number of SQL statements the page runs (a figure the
+    machine's load does not change)."""
     times, status = [], 0
     client.get(url, headers=headers)  # warm (templates, caches)
+    statements = []
+    with client.application.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get(url, headers=headers).close()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
     for _ in range(runs):
         started = time.perf_counter()
         response = client.get(url, headers=headers)
@@ -119,7 +130,8 @@ def timed(client, url: str, runs: int, headers=None) -> tuple[float, float, int]
         status = response.status_code
         response.close()
     times.sort()
-    return statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], status
+    return (statistics.median(times), times[max(int(len(times) * 0.95) - 1, 0)], status,
+            len(statements))
 
 
 def measure(app, runs: int) -> tuple[dict, int]:
@@ -171,21 +183,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--calls-per-order", type=int, default=dataset.CALLS_PER_ORDER)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--pg-sizes", default="", help="default: --sizes")
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    pg_sizes = [int(s) for s in args.pg_sizes.split(",")] if args.pg_sizes else sizes
     table = {}  # (db, size) -> results
-    for size in sizes:
+    for size in sorted(set(sizes) | set(pg_sizes)):
         calls = size * args.calls_per_order
-        if not args.no_sqlite:
+        if not args.no_sqlite and size in sizes:
             path = sqlite_file(size, calls)
             work = tempfile.mktemp(prefix="pages-", suffix=".sqlite3")
             shutil.copy(path, work)  # the run's tokens and logins never touch the kept file
             table[("SQLite", size)] = run_size(f"SQLite {size:,}", f"sqlite:///{work}",
                                                args.runs)
             os.remove(work)
-        if not args.no_pg and server_answers(PG_URL):
+        if not args.no_pg and size in pg_sizes and server_answers(PG_URL):
             scratch = create_scratch(PG_URL, prefix="hotline_pages")
             try:
                 app = make_app(scratch, tempfile.mkdtemp(prefix="pages-"))
@@ -201,31 +215,33 @@ def main() -> None:
                                                        args.runs)
             finally:
                 drop_scratch(scratch)
-    report(table, sizes)
+    report(table)
 
 
-def report(table: dict, sizes: list[int]) -> None:
-    small, large = min(sizes), max(sizes)
+def report(table: dict) -> None:
     load = os.getloadavg()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(f"Every page: p50/p95 ms server time (Flask test client), load average "
           f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, peak RSS of this process {rss:.0f} MB")
     for dbname in ("SQLite", "PostgreSQL"):
-        if (dbname, large) not in table:
+        measured = sorted(size for name, size in table if name == dbname)
+        if not measured:
             continue
+        small, large = measured[0], measured[-1]
         results, writes = table[(dbname, large)]
         base = table.get((dbname, small), ({}, 0))[0]
         print(f"\n{dbname}: {large:,} orders (ratio = p95 at {large:,} / p95 at {small:,}); "
               f"SQL writes during API GETs: {writes}")
-        header = f"{'role':<11} {'page':<34} {'st':>3} {'p50':>8} {'p95':>8} {'ratio':>6}"
+        header = (f"{'role':<11} {'page':<34} {'st':>3} {'p50':>8} {'p95':>8} {'ratio':>6} "
+                  f"{'SQL':>4}")
         print(header)
         print("-" * len(header))
-        for (role, page), (p50, p95, status) in results.items():
+        for (role, page), (p50, p95, status, sql) in results.items():
             ratio = p95 / base[(role, page)][1] if (role, page) in base else float("nan")
             verdict = "" if p95 <= 100 and (ratio <= 2 or large == small) else "  MISSED"
-            print(f"{role:<11} {page:<34} {status:>3} {p50:>8.1f} {p95:>8.1f} {ratio:>6.1f}"
-                  f"{verdict}")
+            print(f"{role:<11} {page:<34} {status:>3} {p50:>8.1f} {p95:>8.1f} {ratio:>6.1f} "
+                  f"{sql:>4}{verdict}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from workorders.services import inputs, queries
 from workorders.services.actions import perform
 from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
-from workorders.services.present import event_view, order_view
+from workorders.services.present import event_view, order_view, order_views
 
 bp = ApiBlueprint("workorders_api", __name__, url_prefix="/workorders",
                   description="Work orders (工单)")
@@ -38,7 +38,7 @@ class Orders(MethodView):
         rows, total = queries.search(db.session, user, queries.Filters(**args), now=utcnow(),
                                      page=page, per_page=per_page)
         actor = actor_of(db.session, user)
-        return {"items": [order_view(db.session, o, user, actor) for o in rows], "total": total,
+        return {"items": order_views(db.session, rows, user, actor), "total": total,
                 "page": page, "per_page": per_page}
 
     @transaction

@@ -12,7 +12,7 @@ from hotline.clock import utcnow
 from hotline.extensions import db
 from workorders.models import WorkOrder
 from workorders.services import queries
-from workorders.services.present import order_view
+from workorders.services.present import order_view, order_views
 
 
 def shown(count: int) -> str | int:
@@ -27,7 +27,7 @@ def agent_panel(user) -> dict:
     return {"stats": [
         (_("My open orders"), shown(total), url_for("workorders.index", view="mine")),
         (_("Follow-up calls due"), shown(follow), url_for("workorders.follow_ups")),
-    ], "orders": [order_view(db.session, o, user) for o in mine[:5]]}
+    ], "orders": order_views(db.session, mine[:5], user)}
 
 
 def staff_panel(user) -> dict:
@@ -39,7 +39,7 @@ def staff_panel(user) -> dict:
     return {"stats": [
         (_("Open in my department"), shown(total), url_for("workorders.index", view="queue")),
         (_("Overdue"), shown(overdue), url_for("workorders.index", view="queue", overdue="1")),
-    ], "orders": [order_view(db.session, o, user) for o in rows[:5]]}
+    ], "orders": order_views(db.session, rows[:5], user)}
 
 
 def supervisor_panel(user) -> dict:

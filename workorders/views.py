@@ -32,7 +32,7 @@ from workorders.services import admin, inputs, queries
 from workorders.services.actions import perform
 from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
-from workorders.services.present import event_view, order_view
+from workorders.services.present import event_view, order_view, order_views
 
 bp = Blueprint("workorders", __name__, url_prefix="/workorders", template_folder="templates")
 
@@ -157,7 +157,7 @@ def index():
     actor = actor_of(db.session, current_user)
     return render_template(
         "workorders/list.html", view=view,
-        orders=[order_view(db.session, o, current_user, actor) for o in rows],
+        orders=order_views(db.session, rows, current_user, actor),
         total=total, page=page, per_page=25, statuses=STATUSES,
         categories=admin.categories(db.session), areas=list_areas(db.session),
         departments=list_departments(db.session), args=args)
@@ -188,8 +188,7 @@ def export():
             rows, _total = queries.search(db.session, user, filters, now=now, page=page,
                                           per_page=EXPORT_CHUNK, order=order, count=False)
             yield "".join(_csv_line([_cell(data.get(name)) for name in EXPORT_COLUMNS])
-                          for data in (order_view(db.session, row, user, actor)
-                                       for row in rows))
+                          for data in order_views(db.session, rows, user, actor))
             if len(rows) < EXPORT_CHUNK:
                 break
 
@@ -220,8 +219,8 @@ def follow_ups():
     actor = actor_of(db.session, current_user)
     # The follow-up clock is not one of the caller's clocks `order_view` shows: a resolved
     # order's cached earliest running deadline is its follow-up call's.
-    orders = [dict(order_view(db.session, o, current_user, actor), follow_up_due=o.next_due_at)
-              for o in rows]
+    orders = [dict(view, follow_up_due=o.next_due_at)
+              for o, view in zip(rows, order_views(db.session, rows, current_user, actor))]
     return render_template("workorders/follow_ups.html", orders=orders, cursor=cursor,
                            first_page=after is None,
                            total=queries.follow_up_count(db.session, current_user))
