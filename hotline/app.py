@@ -25,6 +25,7 @@ from hotline.extensions import csrf, db, login_manager
 from hotline.web.sessions import HotlineSessionInterface, sessionless_prefixes
 from ivr import plugin as ivr_plugin
 from ivr.api import household_calls_api
+from ivr.call_list import calls_link
 from ivr.ports import IvrPorts
 from ivr.sla_source import IvrCallSource
 from sla import plugin as sla_plugin
@@ -36,7 +37,8 @@ from workorders.desk import WorkOrderDesk
 from workorders.panels import household_orders_api
 from workorders.rules.catalog import CATEGORY_CODES
 from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
-from workorders.stats import order_figures
+from workorders.links import orders_link
+from workorders.stats import order_backlog, order_figures, order_report
 
 # Feature packages in dependency order (core first): their translations and migrations.
 PACKAGES = (hotline, sla, workorders, ivr, webhooks)
@@ -101,6 +103,12 @@ def wire(app: Flask) -> None:
     sla_ports.subjects[SUBJECT_TYPE] = describe_orders
     sla_ports.clusters = cluster_candidates
     sla_ports.order_stats = order_figures
+    # Reports and charts: the month's order figures, the backlog trend, and the lists a
+    # figure clicks through to.
+    sla_ports.order_report = order_report
+    sla_ports.order_backlog = order_backlog
+    sla_ports.orders_link = orders_link
+    sla_ports.calls_link = calls_link
     sla_ports.categories.update(CATEGORY_CODES)
     sla_ports.calls = IvrCallSource()
     registry.port(IvrPorts).order_desk = WorkOrderDesk()

@@ -23,6 +23,9 @@ class CallFilter:
     since: datetime | None = None
     until: datetime | None = None
     agent_id: int | None = None
+    # since/until bound when the call entered the agent queue (the calls a service level
+    # counts, R1 R2) instead of when it started
+    queued: bool = False
 
 
 def list_calls(session: Session, filters: CallFilter, *, limit: int,
@@ -35,10 +38,11 @@ def list_calls(session: Session, filters: CallFilter, *, limit: int,
         stmt = stmt.where(Call.account_id == filters.account_id)
     if filters.outcome:
         stmt = stmt.where(Call.outcome == filters.outcome)
+    moment = Call.entered_queue_at if filters.queued else Call.started_at
     if filters.since is not None:
-        stmt = stmt.where(Call.started_at >= filters.since)
+        stmt = stmt.where(moment >= filters.since)
     if filters.until is not None:
-        stmt = stmt.where(Call.started_at < filters.until)
+        stmt = stmt.where(moment < filters.until)
     if filters.agent_id is not None:
         stmt = stmt.where(Call.agent_id == filters.agent_id)
     if before is not None:

@@ -12,15 +12,17 @@ from hotline.auth import roles
 from hotline.registry import CustomerSection, NavItem, registry
 from ivr import call_batch, labels, models  # noqa: F401 (tables)
 from ivr.api import bp as api_bp
+from ivr.call_list import bp as call_list_bp
 from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
 from ivr.simulator import bp as simulator_bp
 from ivr.voice import bp as voice_bp
 
+
 def init_app(app: Flask) -> None:
     call_batch.install(app)
     labels.init_app(app)
-    for blueprint in (voice_bp, console_bp, simulator_bp):
+    for blueprint in (voice_bp, console_bp, simulator_bp, call_list_bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(api_bp)
     reg = registry(app)
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     reg.nav += [
         NavItem("ivr_console.softphone", _l("Softphone"), roles.HOTLINE, order=20),
         NavItem("ivr_console.callbacks", _l("Callbacks"), roles.HOTLINE, order=22),
+        NavItem("ivr_calls.index", _l("Calls"), roles.HOTLINE, order=23),
         NavItem("ivr_console.outbox", _l("Messages"), roles.HOTLINE, order=24),
     ]
     if app.config["HOTLINE_TELEPHONY"] == "outbox":

@@ -13,15 +13,21 @@ from hotline.registry import HomePanel, NavItem, registry
 from sla import calendar_admin, labels
 from sla import models  # noqa: F401 (tables)
 from sla.api import bp as api_bp
+from sla.chart_views import bp as charts_bp
 from sla.cli import calendar_cli, clock_command, sla_cli
 from sla.clusters import open_clusters
+from sla.report_api import bp as report_api_bp
+from sla.report_views import bp as reports_bp
 from sla.settings import current_context
 from sla.views import bp
 from sla.watch import count_breached_open
 
+
 def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
+    for blueprint in (bp, reports_bp, charts_bp):
+        app.register_blueprint(blueprint)
     api.register_blueprint(api_bp)
+    api.register_blueprint(report_api_bp)
     labels.init_app(app)
     for command in (calendar_cli, sla_cli, clock_command):
         app.cli.add_command(command)
@@ -29,7 +35,10 @@ def init_app(app: Flask) -> None:
     reg.nav += [
         NavItem("sla.dashboard", _l("SLA"), roles.SUPERVISION, 40),
         NavItem("sla.wallboard", _l("Wallboard"), roles.HOTLINE, 41),
-        NavItem("sla.report", _l("Monthly report"), roles.SUPERVISION, 43),
+        NavItem("sla_charts.page", _l("Charts"), roles.SUPERVISION, 42),
+        NavItem("sla_reports.monthly", _l("Monthly report"), roles.SUPERVISION, 43),
+        # Supervisors reach the assessment from the report and the charts.
+        NavItem("sla_reports.department_assessment", _l("Assessment"), (roles.STAFF,), 44),
         NavItem("sla.policies", _l("SLA policies"), roles.SUPERVISION, 80),
         NavItem("sla.calendar", _l("Calendar"), roles.SUPERVISION, 81),
     ]

@@ -96,11 +96,80 @@ class OrderStats(Protocol):
 
 
 @dataclass
+class DepartmentCounts:
+    """One department's work-order counts over a period (P2 assessment). Returns count for
+    the department whose staff returned the order; everything else for the order's
+    department. `department_id` None: orders without a department (e.g. answered on the
+    call)."""
+
+    department_id: int | None
+    opened: int = 0  # orders opened in the period
+    received: int = 0  # dispatches to the department in the period (re-dispatches too)
+    resolved_orders: int = 0  # distinct orders resolved in the period: follow-ups due (R23)
+    followed_up: int = 0  # of those, orders that got a follow-up call (answered or not)
+    follow_up_answers: int = 0  # follow-up calls answered (satisfied + unsatisfied)
+    satisfied: int = 0
+    resolutions: int = 0  # resolve events (an order resolved twice counts twice)
+    reopened: int = 0  # unsatisfied follow-ups that reopened the order (R12)
+    returns: int = 0  # orders returned by the department (退单, P3)
+    extensions: int = 0  # extensions approved (R15)
+
+
+@dataclass(frozen=True)
+class OrderReportFigures:
+    """Work-order figures of a period for the monthly report, the assessment and the charts,
+    from one set of grouped queries: totals are the sums over `departments`."""
+
+    departments: dict[int | None, DepartmentCounts]
+    by_category_area: list[CategoryCount]  # orders opened, every category and area
+    category_names: dict[str, tuple[str, str]]  # code -> (zh_CN, en)
+    enquiries: int  # orders of the enquiry categories opened in the period (P1)
+    enquiries_answered_on_call: int  # of those, closed on the call (direct answers, P1)
+    closed_on_call: int  # orders of any category opened and closed on the call (R6)
+    complaints_resolved: int  # complaint resolutions in the period (R18)
+    complaint_hours: float | None  # their mean hours from opening to resolution
+    repeated_complaints: int | None = None  # R13 repeats: None until orders record them
+
+
+class OrderReport(Protocol):
+    def __call__(self, session: Session, start: datetime,
+                 end: datetime) -> OrderReportFigures: ...
+
+
+@dataclass(frozen=True)
+class BacklogPoint:
+    """Orders at the end of one period: still open, and open with a clock past due."""
+
+    start: datetime
+    end: datetime
+    opened: int
+    finished: int  # closed, merged or cancelled in the period
+    open_at_end: int
+    overdue_at_end: int
+
+
+class OrderBacklog(Protocol):
+    def __call__(self, session: Session,
+                 periods: list[tuple[datetime, datetime]]) -> list[BacklogPoint]: ...
+
+
+class ListLink(Protocol):
+    """The console URL of a list (orders or calls) with these filters, e.g.
+    `orders_link(category="leak", area="north", opened_from=date, opened_to=date)`."""
+
+    def __call__(self, **filters: object) -> str: ...
+
+
+@dataclass
 class SlaPorts:
     subjects: dict[str, SubjectDescriber] = field(default_factory=dict)
     clusters: ClusterSource | None = None
     calls: CallSource | None = None
     order_stats: OrderStats | None = None
+    order_report: OrderReport | None = None
+    order_backlog: OrderBacklog | None = None
+    orders_link: ListLink | None = None
+    calls_link: ListLink | None = None
     categories: set[str] = field(default_factory=set)
 
 

@@ -1,9 +1,9 @@
-"""SLA console pages: dashboard, wallboard, follow-up list, clusters, policies, calendar,
-monthly report. Handlers parse, call one service, render."""
+"""SLA console pages: dashboard, wallboard, follow-up list, clusters, policies, calendar
+(the reports are in `sla.report_views`). Handlers parse, call one service, render."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -192,27 +192,3 @@ def _calendar_page(year: int, form: CalendarDayForm, confirm: ConfirmYearForm, s
         notes=calendar_admin.notes_of(db.session, year),
         status_=calendar_admin.year_status(db.session, cal, year), form=form,
         confirm=confirm, can_edit=current_user.role == roles.ADMIN), status
-
-
-@bp.route("/report")
-@login_required
-@require_role(*roles.SUPERVISION)
-def report():
-    ctx = current_context(db.session)
-    today = _local_today()
-    value = request.args.get("month") or f"{today.year:04d}-{today.month:02d}"
-    try:
-        year, month = (int(x) for x in value.split("-"))
-        start, end = kpis.month_bounds(year, month, ctx.zone)
-    except ValueError:
-        raise ValidationFailed(_("The month must look like 2026-11."),
-                               fields={"month": "YYYY-MM"})
-    departments, areas = _names()
-    previous = (start - timedelta(days=1)).strftime("%Y-%m")
-    following = end.strftime("%Y-%m")
-    return render_template("sla/report.html", month=value, previous=previous,
-                           following=following,
-                           report=kpis.report(db.session, ports(), start, end),
-                           departments=departments, areas=areas,
-                           settings=level_settings(current_app),
-                           on_time_target=kpis.ON_TIME_TARGET)

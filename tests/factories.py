@@ -6,12 +6,17 @@ import itertools
 from decimal import Decimal
 
 from hotline.auth.models import User
-from hotline.auth.services import create_token, hash_password
+from werkzeug.security import generate_password_hash
+
+from hotline.auth.services import create_token
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone, Department
 
 _seq = itertools.count(1)
-# Hashing is deliberately slow; every factory user shares one hash of "password123".
-_PASSWORD_HASH = hash_password("password123")
+# Every factory user shares one hash of "password123", made cheap on purpose: a login checks
+# the method named in the stored hash, and production's scrypt (hotline.auth.services) costs
+# about 0.15 s per login, several seconds over the suite. Users created through the
+# services (console, CLI, demo) still get scrypt.
+_PASSWORD_HASH = generate_password_hash("password123", method="pbkdf2:sha256:1")
 
 
 def make_area(session, code: str | None = None, kind: str = "urban", **kw) -> Area:

@@ -24,7 +24,7 @@ from hotline.errors import NotFound
 from hotline.extensions import db
 from hotline.web.transactions import act as act_on, submit
 from sla.settings import current_context
-from workorders import labels, schemas
+from workorders import labels, links, schemas
 from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
 from workorders.models import Category, RoutingRule
 from workorders.rules.states import STATUSES
@@ -138,6 +138,8 @@ def _list_query(args):
         overdue=True if args.get("overdue") == "1" else None,
         phone=args.get("phone") or None, account=args.get("account") or None,
         text=args.get("text") or None)
+    for name, moment in links.date_filters(args).items():
+        setattr(filters, name, moment)
     order = "newest"
     if view == "mine":
         filters.owner, filters.open_only, order = current_user.username, True, "due"

@@ -88,7 +88,15 @@ def address(place) -> str:
     return text or "—"
 
 
+def local_zone_title() -> str:
+    """The utility's zone as the reader names it (中国（上海）时间 / China (Shanghai) Time)."""
+    from flask_babel import get_locale
+
+    return zone_title(_zone().key, str(get_locale() or "zh_CN"))
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["zone_name"] = local_zone_title
     app.add_template_filter(local_time_html, "localtime")
     app.add_template_filter(local_text, "localtime_text")
     app.add_template_filter(address, "address")

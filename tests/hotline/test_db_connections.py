@@ -11,6 +11,9 @@ from hotline.directory.models import CustomerAccount, CustomerPhone
 from hotline.extensions import db
 from tests.factories import make_customer
 
+# Held connections are connections of their own: they see only committed rows.
+pytestmark = pytest.mark.commits
+
 
 def _engine(app):
     with app.app_context():

@@ -14,6 +14,11 @@ from ivr.call_batch import CHUNK_SIZES, CallBatch, chunks
 from ivr.models import Call
 from tests.factories import make_customer
 
+# The voice URL and the status callback read and write calls on connections of their
+# own (hotline.db held connections, ivr.call_batch): they see committed rows only.
+# Back to rollback once they run on db.session (issue 10, item 1).
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def app_config():
@@ -175,16 +180,16 @@ def test_a_write_that_fails_midway_leaves_nothing_and_the_next_write_succeeds(
         engine = db.engine
     batch = CallBatch(lambda: engine, delay=600)
     rows = [_row(f"CA-mid-{i}", clock.now()) for i in range(40)]  # chunks of 32 and 8
+    good_start = rows[-1]["started_at"]
+    rows[-1]["started_at"] = "not a time"  # the second chunk fails to bind
     for row in rows:
         batch.add(row)
-    bad = dict(rows[-1], started_at="not a time")  # the second chunk fails to bind
-    batch._pending[bad["call_sid"]] = bad
     with pytest.raises(Exception):
         batch.write_pending()
     session.commit()
     assert session.scalar(select(func.count()).select_from(Call)
                           .where(Call.call_sid.like("CA-mid-%"))) == 0
-    batch._pending[bad["call_sid"]] = rows[-1]
+    rows[-1]["started_at"] = good_start  # the queued row itself is corrected
     assert batch.write_pending() == 40
     session.commit()
     assert session.scalar(select(func.count()).select_from(Call)

@@ -7,6 +7,11 @@ from werkzeug.datastructures import MultiDict
 from hotline.telephony.signature import expected_signature, sign
 from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 
+# The voice URL and the status callback read and write calls on connections of their
+# own (hotline.db held connections, ivr.call_batch): they see committed rows only.
+# Back to rollback once they run on db.session (issue 10, item 1).
+pytestmark = pytest.mark.commits
+
 PARAMS = {"CallSid": "CA0001", "From": "+8613912345678", "To": "+861012345"}
 ENDPOINTS = ["/ivr/voice", "/ivr/menu?lang=zh&attempt=0", "/ivr/agent", "/ivr/queue/wait",
              "/ivr/queue/connect?agent=a", "/ivr/voicemail", "/webhooks/twilio/call-status"]

@@ -7,6 +7,11 @@ from ivr.models import Call, CallbackRequest
 from tests.conftest import TWILIO_MODE, csrf_token_from
 from tests.factories import make_customer, make_user
 
+# The voice URL and the status callback read and write calls on connections of their
+# own (hotline.db held connections, ivr.call_batch): they see committed rows only.
+# Back to rollback once they run on db.session (issue 10, item 1).
+pytestmark = pytest.mark.commits
+
 CALLER = "+8613912345678"
 
 

@@ -22,6 +22,11 @@ from tests.factories import make_area, make_customer, make_department, make_user
 from tests.ivr.conftest import check_twiml
 from workorders.models import WorkOrder, WorkOrderEvent
 
+# The voice URL and the status callback read and write calls on connections of their
+# own (hotline.db held connections, ivr.call_batch): they see committed rows only.
+# Back to rollback once they run on db.session (issue 10, item 1).
+pytestmark = pytest.mark.commits
+
 CALLER = "+8613912345678"
 
 

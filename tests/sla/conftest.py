@@ -10,6 +10,9 @@ import pytest
 
 from sla.ports import (CallFact, ClusterCandidate, SubjectInfo, register_call_source,
                        register_cluster_source, register_subject)
+from tests.sla.month_data import add_calls, build_orders
+# The small utility of the work-order tests, for the reports and charts over real orders.
+from tests.workorders.conftest import act, create, world  # noqa: F401 (fixtures)
 
 
 @dataclass
@@ -64,3 +67,11 @@ def calls(app):
     fake = FakeCalls()
     register_call_source(app, fake)
     return fake
+
+
+@pytest.fixture
+def month(app, session, world, create, act, clock):
+    """November 2026 with real orders and calls (tests/sla/month_data.py)."""
+    orders = build_orders(world, create, act, clock)
+    add_calls(session, app, clock)
+    return orders

@@ -1,5 +1,6 @@
 """Two real `hotline clock` processes against one PostgreSQL database: every notification is
-sent exactly once, and killing the active clock hands over to the standby."""
+sent exactly once, and killing the active clock hands over to the standby. They run on the
+test run's database, so the rows are committed and wiped afterwards (`commits`)."""
 
 import os
 import signal
@@ -12,10 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_URL
-from tests.databases import create_scratch, drop_scratch
+from hotline.extensions import db
+from sla import clocks
+from sla.deadline_math import Limit
+from sla.settings import current_context
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.slow]
+pytestmark = [pytest.mark.postgres_only, pytest.mark.slow, pytest.mark.commits]
 HOTLINE = str(Path(sys.executable).parent / "hotline")
 
 
@@ -29,21 +32,11 @@ def _wait(predicate, seconds: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_two_clock_processes(backend, tmp_path):
-    url = create_scratch(PG_URL, "hotline_clocks")
+def test_two_clock_processes(app, schema, tmp_path):
+    url = schema.url
     env = {**os.environ, "DATABASE_URL": url, "HOTLINE_INSTANCE_PATH": str(tmp_path),
            "HOTLINE_CLOCK_TICK_SECONDS": "0.5", "HOTLINE_CLOCK_ROLLUP_SECONDS": "5",
            "HOTLINE_CLOCK_LEASE_SECONDS": "3"}
-    subprocess.run([HOTLINE, "db", "upgrade"], env=env, check=True, capture_output=True)
-
-    from hotline.app import create_app
-    from hotline.extensions import db
-    from sla import clocks
-    from sla.deadline_math import Limit
-    from sla.settings import current_context
-
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path),
-                      "SECRET_KEY": "x", "TESTING": True})
 
     def add_clocks(first: int, count: int, spread: float) -> None:
         with app.app_context():
@@ -104,7 +97,4 @@ def test_two_clock_processes(backend, tmp_path):
                     proc.kill()
         for log in logs.values():
             log.close()
-        with app.app_context():
-            db.engine.dispose()
         engine.dispose()
-        drop_scratch(url)

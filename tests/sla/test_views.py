@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sla import clocks
 from sla.deadline_math import Limit
 from sla.models import CalendarDay, CalendarYear, SlaPolicy
-from sla.ports import OrderFigures, register_order_stats
 from tests.conftest import csrf_token_from
 from tests.factories import make_area, make_department, make_user
 
@@ -48,12 +47,14 @@ def test_dashboard_shows_breaches_clusters_and_calendar_warning(app, session, cl
     assert 'id="calendar-warning"' not in login_as(user).get("/sla/").get_data(as_text=True)
 
 
-def test_report_uses_registered_order_stats(app, session, login_as):
-    register_order_stats(app, lambda s, start, end: OrderFigures(0.9, 0.95, 0.02, []))
+def test_report_without_order_figures_says_not_available(app, session, login_as):
+    from sla.ports import ports
+    ports(app).order_report = None  # an install without the work-order package
     user = make_user(session, "supervisor", locale="en")
     session.commit()
     html = login_as(user).get("/sla/report?month=2026-11").get_data(as_text=True)
-    assert "95.0%" in html and "2.0%" in html
+    assert "Work-order figures are not available" in html
+    assert 'id="table-departments"' not in html  # nothing faked
     assert login_as(user).get("/sla/report?month=nov").status_code == 422
 
 
@@ -131,7 +132,8 @@ def test_wallboard_refreshes_and_counts_waiting_calls(app, session, clock, login
     user = make_user(session, "agent")
     session.commit()
     html = login_as(user).get("/sla/wallboard").get_data(as_text=True)
-    assert 'http-equiv="refresh"' in html
+    assert 'http-equiv="refresh"' in html  # without JavaScript (inside <noscript>)
+    assert 'id="wallboard" data-refresh="10"' in html and "/static/sla/wallboard.js" in html
     assert 'id="waiting-count" class="sev-critical">1<' in html
 
 

@@ -3,6 +3,7 @@ people once, and catch up after downtime."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from hotline.notifications.models import Notification
@@ -185,6 +186,7 @@ def test_sweep_uses_the_partial_indexes(app, session):
         assert (index in plan) if not postgres else ("Seq Scan" not in plan), plan
 
 
+@pytest.mark.commits  # two threads, each on its own connection
 def test_concurrent_sweeps_claim_each_clock_once(app, session, clock, orders, ctx):
     """Two sweeps in two transactions at the same time (two clocks, or a clock and a manual
     run): the conditional UPDATE lets exactly one claim each clock."""

@@ -43,6 +43,7 @@ def _run_parallel(app, work, n=N):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.commits  # threads, each on its own connection
 def test_parallel_accepts_one_wins(app, session, world, create, clock, ctx):
     order = create()
     staff = [make_user(session, "staff", world.maint_north, username=f"crew{i}")
@@ -67,6 +68,7 @@ def test_parallel_accepts_one_wins(app, session, world, create, clock, ctx):
 
 
 @pytest.mark.postgres_only
+@pytest.mark.commits  # threads, each on its own connection
 def test_parallel_creation_gives_unique_numbers(app, session, world, clock, ctx):
     agent_id = world.agent.id
 

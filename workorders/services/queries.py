@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
 from hotline.auth.permissions import scope_to_departments
 from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.phones import try_e164
+from sla.models import Deadline
 from workorders.models import WorkOrder, WorkOrderEvent
 from workorders.rules.numbers import normalise
 from workorders.rules.states import OPEN, TERMINAL
@@ -32,6 +33,10 @@ class Filters:
     account: str | None = None  # account number
     text: str | None = None
     open_only: bool = False
+    opened_since: datetime | None = None  # [since, until): charts and reports link here
+    opened_until: datetime | None = None
+    open_at: datetime | None = None  # still open at that moment (the backlog trend)
+    overdue_at: datetime | None = None  # open with a clock past due at that moment
 
 
 def _capped_count(session: Session, stmt) -> int:
@@ -67,6 +72,14 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
                                                       Area.code == filters.area))
     if filters.category:
         stmt = stmt.where(WorkOrder.category_code == filters.category)
+    if filters.opened_since is not None:
+        stmt = stmt.where(WorkOrder.opened_at >= filters.opened_since)
+    if filters.opened_until is not None:
+        stmt = stmt.where(WorkOrder.opened_at < filters.opened_until)
+    if filters.open_at is not None:
+        stmt = stmt.where(*open_at(filters.open_at))
+    if filters.overdue_at is not None:
+        stmt = stmt.where(*open_at(filters.overdue_at), overdue_at(filters.overdue_at))
     if filters.owner:
         stmt = stmt.where(WorkOrder.owner_id == _id_of(session, User.id,
                                                        User.username == filters.owner))
@@ -113,6 +126,22 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
         rows += session.scalars(untimed.offset(max(offset - timed_count, 0))
                                 .limit(per_page - len(rows)))
     return rows, total
+
+
+def open_at(moment: datetime) -> tuple:
+    """Opened before `moment` and not closed, merged or cancelled by then."""
+    return (WorkOrder.opened_at < moment,
+            or_(WorkOrder.closed_at.is_(None), WorkOrder.closed_at > moment))
+
+
+def overdue_at(moment: datetime):
+    """A clock of the order was past due and not met at `moment` (as `stats.order_backlog`
+    counts: paused clocks and clocks cancelled while the order stayed open do not count)."""
+    return exists().where(
+        Deadline.subject_type == "work_order", Deadline.subject_id == WorkOrder.id,
+        Deadline.due_at < moment, Deadline.state != "paused",
+        or_(Deadline.met_at.is_(None), Deadline.met_at > moment),
+        or_(Deadline.state != "cancelled", WorkOrder.closed_at.is_not(None)))
 
 
 def my_orders(session: Session, user: User, *, now: datetime, page: int = 1):
