@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -159,7 +159,7 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     return row.user if row is not None else None
 
 
-def stamp_token_use(engine: Engine, row: ApiToken, now: datetime) -> bool:
+def stamp_token_use(engine: Engine | Connection, row: ApiToken, now: datetime) -> bool:
     """Record that `row` was used, at most once a minute, in its own short transaction on
     its own connection: the request's transaction stays read-only (a GET never commits, so
     a stamp made there was rolled back and tried again on every request, each one taking
@@ -167,9 +167,12 @@ def stamp_token_use(engine: Engine, row: ApiToken, now: datetime) -> bool:
     age. Returns whether it wrote."""
     if row.last_used_at is not None and now - row.last_used_at < TOKEN_STAMP_EVERY:
         return False
-    with engine.begin() as conn:
-        done = conn.execute(update(ApiToken).where(
+    # A session of its own on the engine: its own connection and transaction (in the test
+    # suite's rollback mode the bind is the suite's connection: a savepoint on it).
+    with Session(engine, join_transaction_mode="create_savepoint") as own, own.begin():
+        done = own.execute(update(ApiToken).where(
             ApiToken.id == row.id,
             or_(ApiToken.last_used_at.is_(None),
-                ApiToken.last_used_at <= now - TOKEN_STAMP_EVERY)).values(last_used_at=now))
+                ApiToken.last_used_at <= now - TOKEN_STAMP_EVERY)).values(last_used_at=now)
+            .execution_options(synchronize_session=False))
     return bool(done.rowcount)

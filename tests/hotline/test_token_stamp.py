@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, select
 
 from hotline.auth.models import ApiToken
@@ -34,6 +35,7 @@ def _last_used(session):
     return session.scalar(select(ApiToken.last_used_at))
 
 
+@pytest.mark.commits  # the stamp commits on a connection of its own
 def test_token_use_is_stamped_at_most_once_a_minute(app, client, session, clock):
     user = make_user(session, role="agent", username="api")
     token = make_token(session, user, clock.now())

@@ -4,6 +4,7 @@ done, so a catch-up of 300,000 overdue deadlines never holds them all at once.""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event, func, select
 
 from hotline.extensions import db
@@ -34,6 +35,7 @@ def test_one_sweep_claims_one_chunk_earliest_first(app, session, clock, monkeypa
     assert breached == [1, 2]  # the longest overdue first
 
 
+@pytest.mark.commits  # counts the runner's real commits
 def test_runner_commits_each_chunk_until_the_backlog_is_done(app, clock, monkeypatch):
     _overdue(app, clock, 5)
     monkeypatch.setattr(jobs, "SWEEP_CHUNK", 2)
