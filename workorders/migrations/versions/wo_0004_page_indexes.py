@@ -1,5 +1,5 @@
-"""indexes for the console's pages: the follow-up list (resolved, oldest first) and the
-supervisor's pending extension requests
+"""indexes for the console's pages: the follow-up list (resolved, oldest first), the
+supervisor's pending extension requests and the agent's own open orders
 
 Revision ID: wo_0004
 Revises: wo_0001
@@ -18,8 +18,11 @@ def upgrade() -> None:
                     ['status', 'resolved_at', 'id'], unique=False)
     op.create_index('ix_work_orders_extension_due', 'work_orders', ['extension_due'],
                     unique=False)
+    op.create_index('ix_work_orders_owner_id_status', 'work_orders', ['owner_id', 'status'],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_work_orders_owner_id_status', table_name='work_orders')
     op.drop_index('ix_work_orders_extension_due', table_name='work_orders')
     op.drop_index('ix_work_orders_status_resolved_at', table_name='work_orders')
