@@ -159,19 +159,20 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
     return row.user if row is not None else None
 
 
-def stamp_token_use(engine: Engine | Connection, row: ApiToken, now: datetime) -> bool:
-    """Record that `row` was used, at most once a minute, in its own short transaction on
-    its own connection: the request's transaction stays read-only (a GET never commits, so
-    a stamp made there was rolled back and tried again on every request, each one taking
+def stamp_token_use(engine: Engine | Connection, token_id: int, last_used_at: datetime | None,
+                    now: datetime) -> bool:
+    """Record that the token was used, at most once a minute, in its own short transaction
+    on its own connection: the request's transaction stays read-only (a GET never commits,
+    so a stamp made there was rolled back and tried again on every request, each one taking
     the write lock). Two requests racing both match at most once: the UPDATE re-checks the
     age. Returns whether it wrote."""
-    if row.last_used_at is not None and now - row.last_used_at < TOKEN_STAMP_EVERY:
+    if last_used_at is not None and now - last_used_at < TOKEN_STAMP_EVERY:
         return False
     # A session of its own on the engine: its own connection and transaction (in the test
     # suite's rollback mode the bind is the suite's connection: a savepoint on it).
     with Session(engine, join_transaction_mode="create_savepoint") as own, own.begin():
         done = own.execute(update(ApiToken).where(
-            ApiToken.id == row.id,
+            ApiToken.id == token_id,
             or_(ApiToken.last_used_at.is_(None),
                 ApiToken.last_used_at <= now - TOKEN_STAMP_EVERY)).values(last_used_at=now)
             .execution_options(synchronize_session=False))
