@@ -337,12 +337,8 @@ def report(args, db, command, storm, sent, elapsed, console, problems, killed, s
           + (f"; PostgreSQL {cpu[3] / len(sent) * 1000:.1f} ms per webhook or page"
              if cpu[3] else ""))
     for line in killed:
-<<<<<<< HEAD
-        print(f"   {line}; workers now {len(workers_now)}")
-=======
         print(f"   {line}; workers now {len(workers_now)} (the CPU above misses the "
               f"killed worker's)")
->>>>>>> voice
     print(f"   webhooks: p50 {s.p50:.1f} ms, p95 {s.p95:.1f} ms, p99 {s.p99:.1f} ms, "
           f"max {s.max:.0f} ms; errors {s.errors}; retried after a broken connection "
           f"{s.retried}; client lag p99 {s.lag_p99:.1f} ms")

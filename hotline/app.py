@@ -37,7 +37,7 @@ from workorders import plugin as workorders_plugin
 from workorders.desk import WorkOrderDesk
 from workorders.panels import household_orders_api
 from workorders.rules.catalog import CATEGORY_CODES
-from workorders.sla_ports import SUBJECT_TYPE, cluster_candidates, describe_orders
+from workorders.sla_ports import ORDER_TABLE, SUBJECT_TYPE, cluster_candidates, describe_orders
 from workorders.links import orders_link
 from workorders.stats import order_backlog, order_figures, order_report
 
@@ -105,6 +105,7 @@ def wire(app: Flask) -> None:
     sla_ports = registry.port(SlaPorts)
     sla_ports.subjects["cluster"] = describe_clusters
     sla_ports.subjects[SUBJECT_TYPE] = describe_orders
+    sla_ports.subject_tables[SUBJECT_TYPE] = ORDER_TABLE
     sla_ports.clusters = cluster_candidates
     sla_ports.order_stats = order_figures
     # Reports and charts: the month's order figures, the backlog trend, and the lists a

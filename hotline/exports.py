@@ -34,6 +34,13 @@ def safe_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
+def csv_line(values: Sequence[Any]) -> str:
+    """One CSV line of safe cells (for exports streamed a chunk at a time)."""
+    out = io.StringIO()
+    csv.writer(out).writerow([safe_cell(value) for value in values])
+    return out.getvalue()
+
+
 def csv_text(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     """UTF-8 CSV with a byte-order mark (Excel then reads Chinese text correctly)."""
     out = io.StringIO()

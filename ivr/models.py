@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
+                        text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.auth.models import User
@@ -13,6 +14,10 @@ from hotline.db import Base, UTCDateTime
 OUTCOMES = ("self_served", "answered", "abandoned", "callback", "voicemail")
 CALLBACK_REASONS = ("requested", "abandoned", "queue_failed")
 CALLBACK_RESULTS = ("pending", "reached", "no_answer", "cancelled")
+
+
+# Literal, so that SQLite and PostgreSQL see the query's WHERE implies the partial index's.
+WAITING = text("answered_at IS NULL AND ended_at IS NULL AND outcome IS NULL")
 
 
 class Call(Base):
@@ -28,6 +33,9 @@ class Call(Base):
         Index("ix_calls_from_number_started_at", "from_number", "started_at"),
         Index("ix_calls_account_id_id", "account_id", "id"),
         Index("ix_calls_started_at", "started_at"),
+        # Callers in a queue now (softphone counts, wallboard): a few rows among millions.
+        Index("ix_calls_waiting", "entered_queue_at", sqlite_where=WAITING,
+              postgresql_where=WAITING),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from sla.clusters import detect_clusters
 from sla.ports import ports
 from sla.reminders import sweep_escalations, sweep_reminders
 from sla.settings import current_context
-from sla.watch import sweep_breaches, sweep_warnings
+from sla.watch import SWEEP_CHUNK, sweep_breaches, sweep_warnings
 
 log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
 
@@ -27,14 +27,16 @@ def watch_deadlines(session: Session, app: Flask, now: datetime) -> dict:
     not merely warned; then the P4 reminders (催办) and written escalations (督办)."""
     p = ports(app)
     ctx = current_context(session)
-    breaches = sweep_breaches(session, p, now)
-    warnings = sweep_warnings(session, p, now)
+    breaches = sweep_breaches(session, p, now, SWEEP_CHUNK)
+    warnings = sweep_warnings(session, p, now, SWEEP_CHUNK)
     reminders = sweep_reminders(session, p, now, ctx)
     escalations = sweep_escalations(session, p, now, ctx)
+    # A full chunk: there may be more (a catch-up); the clock commits and runs it again.
+    more = SWEEP_CHUNK in (breaches.claimed, warnings.claimed)
     return {"breaches": breaches.claimed, "warnings": warnings.claimed,
             "reminders": reminders.claimed, "escalations": escalations.claimed,
             "notices": breaches.notices + warnings.notices + reminders.notices
-            + escalations.notices, "sms": breaches.sms}
+            + escalations.notices, "sms": breaches.sms, "more": more}
 
 
 def watch_clusters(session: Session, app: Flask, now: datetime) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from sla import service_level
@@ -36,29 +36,53 @@ class OnTime:
         return self.rate is None or self.rate >= ON_TIME_TARGET
 
 
+def _decided(start: datetime, end: datetime) -> tuple:
+    """Clocks whose (original) deadline fell in [start, end) and are decided: met or
+    breached."""
+    return (Deadline.due_at >= start, Deadline.due_at < end, Deadline.subject_type != "cluster",
+            # R13: a repeated complaint's escalation is the manager's clock, not the unit's.
+            Deadline.kind != "escalate_repeat",
+            or_(Deadline.state == "met",
+                and_(Deadline.breached_at.is_not(None), Deadline.state != "cancelled")))
+
+
+# On time: met by the current due time (R15 extensions count), never breached.
+_ON_TIME = and_(Deadline.breached_at.is_(None), Deadline.met_at.is_not(None),
+                Deadline.met_at <= Deadline.due_at)
+
+
 def on_time_rates(session: Session, ports: SlaPorts, start: datetime, end: datetime
                   ) -> list[OnTime]:
     """Clocks whose (original) deadline fell in [start, end) and are decided: met (on time
-    when met by the current due time, R15 extensions count) or breached."""
+    when met by the current due time, R15 extensions count) or breached. Subject types with
+    a `SubjectTable` are counted by department in SQL; the others row by row."""
+    found: dict[tuple[int | None, str], OnTime] = {}
+
+    def add(department_id: int | None, kind: str, decided: int, on_time: int) -> None:
+        item = found.setdefault((department_id, kind), OnTime(department_id, kind))
+        item.decided += decided
+        item.on_time += on_time
+
+    tables = ports.subject_tables
+    for subject_type, table in tables.items():
+        counted = session.execute(
+            select(table.department_id, Deadline.kind, func.count(),
+                   func.sum(case((_ON_TIME, 1), else_=0)))
+            .select_from(Deadline)
+            .outerjoin(table.entity, table.id == Deadline.subject_id)
+            .where(*_decided(start, end), Deadline.subject_type == subject_type)
+            .group_by(table.department_id, Deadline.kind))
+        for department_id, kind, decided, on_time in counted:
+            add(department_id, kind, decided, int(on_time or 0))
     rows = session.execute(
         select(Deadline.subject_type, Deadline.subject_id, Deadline.kind, Deadline.state,
                Deadline.met_at, Deadline.due_at, Deadline.breached_at)
-        .where(Deadline.due_at >= start, Deadline.due_at < end,
-               Deadline.subject_type != "cluster",
-               # R13: a repeated complaint's escalation is the manager's clock, not the unit's.
-               Deadline.kind != "escalate_repeat",
-               or_(Deadline.state == "met",
-                   and_(Deadline.breached_at.is_not(None), Deadline.state != "cancelled")))
+        .where(*_decided(start, end), Deadline.subject_type.not_in(list(tables)))
     ).all()
     infos = describe(session, ports, ((r.subject_type, r.subject_id) for r in rows))
-    found: dict[tuple[int | None, str], OnTime] = {}
     for r in rows:
-        department_id = infos[(r.subject_type, r.subject_id)].department_id
-        key = (department_id, r.kind)
-        item = found.setdefault(key, OnTime(department_id, r.kind))
-        item.decided += 1
-        if r.breached_at is None and r.met_at is not None and r.met_at <= r.due_at:
-            item.on_time += 1
+        on_time = r.breached_at is None and r.met_at is not None and r.met_at <= r.due_at
+        add(infos[(r.subject_type, r.subject_id)].department_id, r.kind, 1, int(on_time))
     return sorted(found.values(), key=lambda o: (o.department_id or 0, o.kind))
 
 

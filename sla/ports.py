@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from flask import Flask
 from sqlalchemy.orm import Session
@@ -163,9 +163,21 @@ class ListLink(Protocol):
     def __call__(self, **filters: object) -> str: ...
 
 
+@dataclass(frozen=True)
+class SubjectTable:
+    """Where a subject type's rows live (an ORM entity and its id and department columns),
+    so the KPIs count a month's deadlines by department in one SQL aggregate instead of
+    describing every subject (issue 13: 7.5 s for a month at 1,000,000 orders a year)."""
+
+    entity: Any
+    id: Any
+    department_id: Any
+
+
 @dataclass
 class SlaPorts:
     subjects: dict[str, SubjectDescriber] = field(default_factory=dict)
+    subject_tables: dict[str, SubjectTable] = field(default_factory=dict)
     clusters: ClusterSource | None = None
     calls: CallSource | None = None
     order_stats: OrderStats | None = None
@@ -180,8 +192,16 @@ def ports(app: Flask | None = None) -> SlaPorts:
     return registry(app).port(SlaPorts)
 
 
-def register_subject(app: Flask, subject_type: str, describer: SubjectDescriber) -> None:
-    ports(app).subjects[subject_type] = describer
+def register_subject(app: Flask, subject_type: str, describer: SubjectDescriber,
+                     table: SubjectTable | None = None) -> None:
+    """The describer of a subject type, and the table its rows live in when the KPIs may
+    count it in SQL (a describer without a table is counted row by row)."""
+    p = ports(app)
+    p.subjects[subject_type] = describer
+    if table is None:
+        p.subject_tables.pop(subject_type, None)
+    else:
+        p.subject_tables[subject_type] = table
 
 
 def register_cluster_source(app: Flask, source: ClusterSource) -> None:

@@ -68,7 +68,18 @@ class SweepResult:
     ids: list[int] = field(default_factory=list)
 
 
-def _claim(session: Session, where, values: dict) -> list[Hit]:
+# At most this many clocks per sweep: a clock catching up after downtime (300,000 overdue
+# deadlines) works in chunks, the caller committing between them, so its memory is one
+# chunk's rows, notices and subjects, never the whole backlog.
+SWEEP_CHUNK = 5000
+
+
+def _claim(session: Session, where, values: dict, order_by, limit: int | None) -> list[Hit]:
+    if limit is not None:
+        # The earliest `limit` of them, walked on the sweep's partial index; the outer WHERE
+        # is checked again on each row, so a row another clock claimed meanwhile is skipped.
+        chosen = select(Deadline.id).where(where).order_by(order_by).limit(limit)
+        where = and_(where, Deadline.id.in_(chosen.scalar_subquery()))
     stmt = (update(Deadline).where(where).values(**values)
             .returning(Deadline.id, Deadline.subject_type, Deadline.subject_id, Deadline.kind,
                        Deadline.due_at)
@@ -151,10 +162,12 @@ def _owner_needs_own_notice(people, info: SubjectInfo, *, supervisors_told: bool
     return not (supervisors_told and role == "supervisor")
 
 
-def sweep_warnings(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
-    """Warn the department and the owner once `warn_ratio` of the time has passed."""
+def sweep_warnings(session: Session, ports: SlaPorts, now: datetime,
+                   limit: int | None = SWEEP_CHUNK) -> SweepResult:
+    """Warn the department and the owner once `warn_ratio` of the time has passed (at most
+    `limit` clocks, the earliest first; `claimed == limit` means there may be more)."""
     hits = _claim(session, and_(UNWARNED, Deadline.warn_at <= now, Deadline.due_at > now),
-                  {"warned_at": now})
+                  {"warned_at": now}, Deadline.warn_at, limit)
     infos = describe(session, ports, (h.subject for h in hits))
     people = _people(session, {i.owner_user_id for i in infos.values()} - {None})
     texts = SweepTexts()
@@ -181,17 +194,19 @@ def _escalates_at_once(hit: "Hit") -> bool:
     return hit.subject_type not in P4_SUBJECTS or hit.kind in ESCALATION_KINDS
 
 
-def sweep_breaches(session: Session, ports: SlaPorts, now: datetime) -> SweepResult:
+def sweep_breaches(session: Session, ports: SlaPorts, now: datetime,
+                   limit: int | None = SWEEP_CHUNK) -> SweepResult:
     """Mark clocks past due as breached and tell the department and the owner. A work
     order's written escalation to supervisors (督办) follows its reminder (催办) under P4
     (`sla.reminders`); other subjects (clusters, R13) escalate to supervisors at once. A
     breached accept clock (R14) also reminds the department, its backups (R29) and its
-    liaison."""
+    liaison. At most `limit` clocks, the longest overdue first; `claimed == limit`: maybe
+    more."""
     hits = _claim(session, and_(UNBREACHED, Deadline.due_at <= now),
                   {"breached_at": Deadline.due_at,
                    "escalated_at": case((and_(Deadline.subject_type.in_(P4_SUBJECTS),
                                               Deadline.kind.not_in(ESCALATION_KINDS)), None),
-                                        else_=now)})
+                                        else_=now)}, Deadline.due_at, limit)
     infos = describe(session, ports, (h.subject for h in hits))
     open_hits = [h for h in hits if not infos[h.subject].closed]
     people = _people(session, {infos[h.subject].owner_user_id for h in open_hits} - {None})

@@ -22,7 +22,7 @@ from workorders.services import inputs, queries
 from workorders.services.actions import perform
 from workorders.services.common import actor_of, visible_order
 from workorders.services.create import households_to_choose, open_work_order
-from workorders.services.present import event_view, household_view, order_view
+from workorders.services.present import event_view, household_view, order_view, order_views
 
 HOTLINE = ("agent", "supervisor", "admin")  # who opens orders (the role check precedes
 # the body: hotline.auth.access)
@@ -41,7 +41,7 @@ class Orders(MethodView):
         rows, total = queries.search(db.session, user, queries.Filters(**args), now=utcnow(),
                                      page=page, per_page=per_page)
         actor = actor_of(db.session, user)
-        return {"items": [order_view(db.session, o, user, actor) for o in rows], "total": total,
+        return {"items": order_views(db.session, rows, user, actor), "total": total,
                 "page": page, "per_page": per_page}
 
     @transaction

@@ -84,6 +84,11 @@ class WorkOrder(Base):
         Index("ix_work_orders_next_due_at", "next_due_at"),
         # R13: an earlier order from the same address (phone and account have theirs).
         Index("ix_work_orders_street_house_number", "street", "house_number"),
+        # The follow-up list (R23) in keyset order; the pending extension requests (R15).
+        Index("ix_work_orders_status_resolved_at", "status", "resolved_at", "id"),
+        Index("ix_work_orders_extension_due", "extension_due"),
+        # The agent's own open orders (R20), counted on the home page.
+        Index("ix_work_orders_owner_id_status", "owner_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,17 +13,22 @@ from hotline.extensions import db
 from workorders.models import WorkOrder
 from workorders.rules.states import OPEN
 from workorders.services import queries
-from workorders.services.present import order_view
+from workorders.services.present import order_view, order_views
+
+
+def shown(count: int) -> str | int:
+    """A capped count as the console shows it: "10000+" past the cap."""
+    return f"{queries.COUNT_CAP}+" if count > queries.COUNT_CAP else count
 
 
 def agent_panel(user) -> dict:
     now = utcnow()
     mine, total = queries.my_orders(db.session, user, now=now)
-    follow = queries.follow_up_list(db.session, user, now=now)
+    follow = queries.follow_up_count(db.session, user)
     return {"stats": [
-        (_("My open orders"), total, url_for("workorders.index", view="mine")),
-        (_("Follow-up calls due"), len(follow), url_for("workorders.follow_ups")),
-    ], "orders": [order_view(db.session, o, user) for o in mine[:5]]}
+        (_("My open orders"), shown(total), url_for("workorders.index", view="mine")),
+        (_("Follow-up calls due"), shown(follow), url_for("workorders.follow_ups")),
+    ], "orders": order_views(db.session, mine[:5], user)}
 
 
 def staff_panel(user) -> dict:
@@ -33,9 +38,9 @@ def staff_panel(user) -> dict:
                                                                       overdue=True),
                                     now=now, per_page=1)
     return {"stats": [
-        (_("Open in my department"), total, url_for("workorders.index", view="queue")),
-        (_("Overdue"), overdue, url_for("workorders.index", view="queue", overdue="1")),
-    ], "orders": [order_view(db.session, o, user) for o in rows[:5]]}
+        (_("Open in my department"), shown(total), url_for("workorders.index", view="queue")),
+        (_("Overdue"), shown(overdue), url_for("workorders.index", view="queue", overdue="1")),
+    ], "orders": order_views(db.session, rows[:5], user)}
 
 
 def supervisor_panel(user) -> dict:
@@ -50,13 +55,13 @@ def supervisor_panel(user) -> dict:
         select(func.count()).select_from(WorkOrder).where(
             WorkOrder.repeat_of_id.is_not(None), WorkOrder.repeat_reviewed_at.is_(None),
             WorkOrder.status.in_(OPEN)), user)) or 0
-    returned = db.session.scalar(queries.not_about(
-        select(func.count()).select_from(WorkOrder).where(WorkOrder.status == "returned"),
-        user)) or 0
+    # Counted with the cap, on the (status, opened_at) index, like the list it links to.
+    _rows, returned = queries.search(db.session, user, queries.Filters(status="returned"),
+                                     now=now, per_page=1)
     return {"stats": [
-        (_("Overdue"), overdue, url_for("workorders.index", view="all", overdue="1")),
+        (_("Overdue"), shown(overdue), url_for("workorders.index", view="all", overdue="1")),
         (_("Extension requests"), pending, url_for("workorders.index", view="all")),
-        (_("Returned, to re-dispatch"), returned,
+        (_("Returned, to re-dispatch"), shown(returned),
          url_for("workorders.index", view="all", status="returned")),
         (_("Repeated complaints to review (R13)"), repeats,
          url_for("workorders.index", view="all", repeated="1")),

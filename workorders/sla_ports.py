@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sla.ports import ClusterCandidate, SubjectInfo
+from sla.ports import ClusterCandidate, SubjectInfo, SubjectTable
 from workorders.models import WorkOrder
 from workorders.rules.states import TERMINAL
 
 SUBJECT_TYPE = "work_order"
+# The SLA KPIs count orders' deadlines by department in SQL, joined on the order.
+ORDER_TABLE = SubjectTable(WorkOrder, WorkOrder.id, WorkOrder.department_id)
 
 
 def describe_orders(session: Session, ids: list[int]) -> dict[int, SubjectInfo]:

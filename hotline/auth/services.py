@@ -9,7 +9,8 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -192,7 +193,13 @@ def list_tokens(session: Session, username: str | None = None) -> list[ApiToken]
     return list(session.scalars(stmt))
 
 
-def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+# A token's last use is stamped at most this often: an API read writes nothing else.
+TOKEN_STAMP_EVERY = timedelta(minutes=1)
+
+
+def token_for(session: Session, token: str, *, now: datetime) -> ApiToken | None:
+    """The live (unexpired, unrevoked) token row of an active user that `token` proves, or
+    None. Reads only."""
     parts = (token or "").split("_", 2)
     if len(parts) != 3 or parts[0] != "hl" or not _PREFIX.fullmatch(parts[1]):
         return None
@@ -203,6 +210,29 @@ def user_for_token(session: Session, token: str, *, now: datetime) -> User | Non
         return None
     if not row.user.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now
-    return row.user
+    return row
+
+
+def user_for_token(session: Session, token: str, *, now: datetime) -> User | None:
+    row = token_for(session, token, now=now)
+    return row.user if row is not None else None
+
+
+def stamp_token_use(engine: Engine | Connection, token_id: int, last_used_at: datetime | None,
+                    now: datetime) -> bool:
+    """Record that the token was used, at most once a minute, in its own short transaction
+    on its own connection: the request's transaction stays read-only (a GET never commits,
+    so a stamp made there was rolled back and tried again on every request, each one taking
+    the write lock). Two requests racing both match at most once: the UPDATE re-checks the
+    age. Returns whether it wrote."""
+    if last_used_at is not None and now - last_used_at < TOKEN_STAMP_EVERY:
+        return False
+    # A session of its own on the engine: its own connection and transaction (in the test
+    # suite's rollback mode the bind is the suite's connection: a savepoint on it).
+    with Session(engine, join_transaction_mode="create_savepoint") as own, own.begin():
+        done = own.execute(update(ApiToken).where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= now - TOKEN_STAMP_EVERY)).values(last_used_at=now)
+            .execution_options(synchronize_session=False))
+    return bool(done.rowcount)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 from werkzeug.serving import make_server
@@ -106,7 +107,12 @@ def test_caller_presses_0_and_an_agent_answers_with_the_screen_pop(app, session,
     agent.wait_for_selector("#call-timer:not([hidden])")
     assert agent.inner_text("#call-timer").startswith("00:0")
 
-    _next_poll(caller)
+    # The next polls see the bridge (the page's clock moves on until one has answered).
+    for _ in range(20):
+        caller.clock.run_for(1500)
+        if caller.query_selector("#state.bridged") is not None:
+            break
+        time.sleep(0.25)
     caller.wait_for_selector("#state.bridged")
     caller.click("#hangup")
     caller.wait_for_selector("#state.ended")
@@ -185,8 +191,6 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
     """`page.wait_for_function` without eval: the console's CSP (script-src 'self') refuses
     the string Playwright would evaluate in the page; `page.evaluate` goes through the
     DevTools protocol, which the CSP does not govern."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not page.evaluate(expression):
         if time.monotonic() > deadline:

@@ -39,3 +39,20 @@ def test_report_without_order_stats_says_not_available(app, session, clock):
     report = kpis.report(session, ports(app), start, end)
     assert report.orders is None and report.calls.offered == 0
     assert report.on_time_total.rate is None
+
+
+def test_on_time_counted_in_sql_equals_row_by_row(app, session, month):
+    """Issue 13: work orders' deadlines are counted by department in one SQL aggregate
+    (their `SubjectTable`); the figures are those of describing each order."""
+    start, end = kpis.month_bounds(2026, 11, ZoneInfo("Asia/Shanghai"))
+    p = ports(app)
+    assert "work_order" in p.subject_tables
+    in_sql = kpis.on_time_rates(session, p, start, end)
+    table = p.subject_tables.pop("work_order")
+    try:
+        row_by_row = kpis.on_time_rates(session, p, start, end)
+    finally:
+        p.subject_tables["work_order"] = table
+    assert kpis.overall(in_sql).decided > 0
+    assert [(r.department_id, r.kind, r.decided, r.on_time) for r in in_sql] == [
+        (r.department_id, r.kind, r.decided, r.on_time) for r in row_by_row]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
@@ -74,8 +74,10 @@ def _scoped(session: Session, viewer: User, overseen: bool):
 
 
 def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
-           page: int = 1, per_page: int = 25, order: str = "newest"
+           page: int = 1, per_page: int = 25, order: str = "newest", count: bool = True
            ) -> tuple[list[WorkOrder], int]:
+    """One page of the orders `viewer` may see and their count, capped at COUNT_CAP + 1
+    (0 when `count` is False: an export's later chunks need no count)."""
     stmt = not_about(_scoped(session, viewer, filters.overseen), viewer)
     if filters.status:
         stmt = stmt.where(WorkOrder.status == filters.status)
@@ -133,7 +135,7 @@ def search(session: Session, viewer: User, filters: Filters, *, now: datetime,
             if not hide_confidential:
                 columns += [WorkOrder.street, WorkOrder.landmark]
             stmt = stmt.where(or_(*(c.ilike(like, escape=LIKE_ESCAPE) for c in columns)))
-    total = _capped_count(session, stmt)
+    total = _capped_count(session, stmt) if count else 0
     page = max(page, 1)
     offset = safe_offset((page - 1) * per_page)
     if order != "due":
@@ -180,12 +182,35 @@ def department_queue(session: Session, user: User, *, now: datetime, page: int =
     return search(session, user, Filters(open_only=True), now=now, page=page, order="due")
 
 
-def follow_up_list(session: Session, viewer: User, *, now: datetime) -> list[WorkOrder]:
-    """R23: resolved orders waiting for their follow-up call, the oldest first."""
-    stmt = not_about(scope_to_departments(
+def _follow_up_stmt(session: Session, viewer: User):
+    # R28: never a complaint about the viewer.
+    return not_about(scope_to_departments(
         select(WorkOrder).where(WorkOrder.status == "resolved"), session, viewer,
         WorkOrder.department_id), viewer)
-    return list(session.scalars(stmt.order_by(WorkOrder.resolved_at, WorkOrder.id)))
+
+
+def follow_up_count(session: Session, viewer: User) -> int:
+    """R23: how many resolved orders wait for their follow-up call, capped at COUNT_CAP + 1
+    (the home page shows "10000+"), counted on the (status, resolved_at) index."""
+    return _capped_count(session, _follow_up_stmt(session, viewer))
+
+
+def follow_up_page(session: Session, viewer: User, *, after: int | None = None,
+                   per_page: int = 25) -> tuple[list[WorkOrder], int | None]:
+    """R23: one page of the resolved orders waiting for their follow-up call, the longest
+    waiting first, and the cursor of the next page (None on the last). Keyset on
+    (resolved_at, id), the cursor being the last order's id, so page 1,000 costs what page 1
+    does. A resolved order's `next_due_at` is its follow-up clock's due time."""
+    stmt = _follow_up_stmt(session, viewer)
+    if after is not None:
+        seen = session.scalar(select(WorkOrder.resolved_at).where(WorkOrder.id == after))
+        if seen is not None:
+            stmt = stmt.where(tuple_(WorkOrder.resolved_at, WorkOrder.id) > tuple_(seen, after))
+    rows = list(session.scalars(stmt.order_by(WorkOrder.resolved_at, WorkOrder.id)
+                                .limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, (rows[-1].id if more else None)
 
 
 def duplicates(session: Session, *, category: str | None, area_id: int | None,
