@@ -45,7 +45,10 @@ i18n: install
 
 bench: install
 	$(PY) benchmarks/call_storm.py
+	$(PY) benchmarks/pages.py
 	$(PY) benchmarks/sla_sweep.py
+	$(PY) benchmarks/rollup.py
+	$(PY) benchmarks/clock_memory.py
 	$(PY) benchmarks/workorders_search.py
 	$(PY) benchmarks/service_level_report.py
 
