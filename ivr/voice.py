@@ -68,7 +68,7 @@ def respond(response: VoiceResponse) -> Response:
 def to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
              lines: list[Line] | None = None) -> None:
     say(response, lines if lines is not None else menus.to_agent(), language)
-    calls.enter_queue(call, queue, utcnow())
+    calls.ask_for_agent(call, queue, utcnow())
     response.enqueue(queue, action=url("/ivr/queue/done", lang=language), method="POST",
                      wait_url=url("/ivr/queue/wait", lang=language), wait_url_method="POST")
 

@@ -154,7 +154,7 @@ def test_work_order_not_found_twice_then_agent(make_caller, desk, session):
     step = caller.press("3")
     assert step["type"] == "queue" and step["name"] == "hotline"
     assert caller.heard.count("We could not find that work order.") == 3
-    assert _call(session, caller.sid).entered_queue_at is not None
+    assert _call(session, caller.sid).asked_at is not None
 
 
 def test_invalid_and_no_input_repeat_twice_then_agent(make_caller, session, clock):
@@ -166,7 +166,7 @@ def test_invalid_and_no_input_repeat_twice_then_agent(make_caller, session, cloc
     step = caller.silence()
     assert step == {**step, "type": "queue", "name": "hotline"}
     call = _call(session, caller.sid)
-    assert call.entered_queue_at == clock.now() and call.queue_name == "hotline"
+    assert call.asked_at == clock.now() and call.queue_name == "hotline"
 
 
 def test_leak_report_goes_to_the_priority_queue_when_an_agent_is_available(
