@@ -1,8 +1,9 @@
-"""`/api/v1/calls`: the call records (R1, R2, R30), newest first, for the roles that may see
-customer data (R27: department staff get 403)."""
+"""`/api/v1/calls` and `/api/v1/calls/{sid}`: the call records (R1, R2, R30), newest first,
+for the roles that may see customer data (R27: department staff get 403)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from hotline.api import ApiBlueprint
@@ -13,7 +14,7 @@ from hotline.auth.permissions import require_role
 from hotline.directory.models import CustomerAccount
 from hotline.directory.phones import masked, try_e164
 from hotline.directory.services import account_by_number, sees_full_phones
-from hotline.errors import ValidationFailed
+from hotline.errors import NotFound, ValidationFailed
 from hotline.extensions import db
 from ivr.call_queries import CallFilter, list_calls
 from ivr.models import Call
@@ -77,6 +78,21 @@ def list_calls_api(args):
         select(CustomerAccount.id, CustomerAccount.account_number)
         .where(CustomerAccount.id.in_(ids))).all()) if ids else {}
     return {"items": [call_dict(c, full, accounts) for c in rows], "next": cursor}
+
+
+@bp.route("/<sid>")
+@require_role(*roles.HOTLINE)
+@bp.response(200, CallSchema)
+def get_call_api(sid):
+    """One call by its Twilio CallSid (404 when there is none)."""
+    call = db.session.scalar(select(Call).where(Call.call_sid == sid[:64]))
+    if call is None:
+        raise NotFound(_("No call %(sid)s.", sid=sid[:64]), fields={"sid": sid[:64]})
+    accounts = {}
+    if call.account_id:
+        account = db.session.get(CustomerAccount, call.account_id)
+        accounts = {account.id: account.account_number}
+    return call_dict(call, sees_full_phones(current_actor()), accounts)
 
 
 def household_calls_api(session, account, user) -> list[dict]:

@@ -86,7 +86,7 @@ def test_a_status_callback_that_beats_the_voice_url_is_completed_by_it(
     caller.press("2")
     row = _committed(app, caller.sid)
     assert (row["account_id"], row["ivr_path"], row["started_at"]) == (
-        customer.id, "voice>main:2", ringing_at)
+        customer.id, f"voice>main:2>outages:{customer.area.code}", ringing_at)
     assert (row["status"], row["direction"]) == ("ringing", "inbound")
 
 
