@@ -124,6 +124,16 @@ def request_callback(session: Session, call: Call, reason: str, *, now: datetime
     return request
 
 
+def withdraw_callback(session: Session, call: Call, note: str) -> None:
+    """A pending callback request the call no longer needs (its message became a work order
+    after a late-arriving hang-up had filed one) is cancelled, with the reason."""
+    request = session.scalar(select(CallbackRequest).where(
+        CallbackRequest.call_id == call.id, CallbackRequest.result == "pending"))
+    if request is not None:
+        request.result = "cancelled"
+        request.note = note
+
+
 def close_from_queue(session: Session, call: Call, result: str, *, now: datetime,
                      due_in: timedelta, sms_body: str,
                      short_abandon: timedelta = timedelta(0)) -> None:

@@ -94,6 +94,8 @@ def voicemail():
         call.recording_url = recording[:500]
         call.outcome = "voicemail"
         call.add_step("voicemail")
+        # The `completed` status callback may have come first and filed a callback (R3).
+        calls.withdraw_callback(db.session, call, f"voicemail {call.voicemail_order}")
         if calls.caller_e164(call):
             queue_sms(db.session, calls.caller_e164(call),
                       text(_("Water hotline: your report is registered as work order "

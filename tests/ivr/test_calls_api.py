@@ -117,6 +117,9 @@ def test_one_call_by_sid_with_its_ivr_path_r27(client, session, clock, make_call
     assert one.json["account_number"] == "100777"
     queued = client.get(f"/api/v1/calls/{stranger.sid}", headers=headers(agent)).json
     assert queued["account_number"] is None and queued["ivr_path"] == "voice>main:0"
+    # R1 runs from the real queue entry, 4 s after the caller asked (the hold prompt).
+    assert (queued["asked_at"], queued["entered_queue_at"]) == (
+        "2026-11-24T02:00:30+00:00", "2026-11-24T02:00:34+00:00")
 
     masked = client.get(f"/api/v1/calls/{known.sid}", headers=headers(admin)).json
     assert masked["from_number"] == "+86139****5678"

@@ -151,3 +151,19 @@ def test_a_hang_up_at_the_beep_files_a_callback(make_caller, twilio_post, sessio
     _hang_up(twilio_post, caller, duration=24)
     assert _call(session, caller.sid).outcome == "abandoned"
     assert _callbacks(session) == [("abandoned", CALLER)]
+
+
+def test_a_message_whose_action_arrives_after_the_hang_up_replaces_the_callback(
+        make_caller, twilio_post, session, clock):
+    """Status callbacks arrive late and out of order: when `completed` beats the
+    `<Record>` action, the callback it filed is withdrawn once the order exists."""
+    caller, step = _leak_message(make_caller, clock)
+    clock.advance(seconds=30)
+    _hang_up(twilio_post, caller, duration=47)
+    assert _callbacks(session) == [("abandoned", CALLER)]
+    caller.request(step["action"], RecordingUrl="https://api.twilio.com/rec/RE1",
+                   RecordingDuration="20")
+    call = _call(session, caller.sid)
+    assert call.outcome == "voicemail" and call.voicemail_order
+    request = session.scalar(select(CallbackRequest))
+    assert (request.result, request.note) == ("cancelled", f"voicemail {call.voicemail_order}")
