@@ -144,7 +144,10 @@ def storm_data(url: str) -> StormData:
             known_callers=sorted(known),
             account_numbers=sorted(by_number),
             order_numbers=list(session.scalars(select(WorkOrder.number))),
-            area_codes=list(session.scalars(select(Area.code).order_by(Area.code))))
+            area_codes=list(session.scalars(select(Area.code).order_by(Area.code))),
+            account_areas=dict(session.execute(select(CustomerAccount.id, Area.code)
+                                               .join(Area, CustomerAccount.area_id == Area.id))
+                               .all()))
         taken = session.scalar(select(func.count()).select_from(CustomerPhone)
                                .where(CustomerPhone.e164.like("+86170%")))
     engine.dispose()

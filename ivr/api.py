@@ -1,8 +1,9 @@
-"""`/api/v1/calls`: the call records (R1, R2, R30), newest first, for the roles that may see
-customer data (R27: department staff get 403)."""
+"""`/api/v1/calls` and `/api/v1/calls/{sid}`: the call records (R1, R2, R30), newest first,
+for the roles that may see customer data (R27: department staff get 403)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from hotline.api import ApiBlueprint
@@ -13,7 +14,7 @@ from hotline.auth.permissions import require_role
 from hotline.directory.models import CustomerAccount
 from hotline.directory.phones import masked, try_e164
 from hotline.directory.services import account_by_number, sees_full_phones
-from hotline.errors import ValidationFailed
+from hotline.errors import NotFound, ValidationFailed
 from hotline.extensions import db
 from ivr.call_queries import CallFilter, list_calls
 from ivr.models import Call
@@ -54,7 +55,8 @@ def call_dict(call: Call, full_phones: bool, accounts: dict[int, str]) -> dict:
         "from_number": call.from_number if full_phones else masked(call.from_number),
         "account_number": accounts.get(call.account_id) if call.account_id else None,
         "language": call.language, "ivr_path": call.ivr_path,
-        "started_at": call.started_at, "entered_queue_at": call.entered_queue_at,
+        "started_at": call.started_at, "asked_at": call.asked_at,
+        "entered_queue_at": call.entered_queue_at,
         "answered_at": call.answered_at, "answer_seconds": call.answer_seconds,
         "twilio_queue_time": call.twilio_queue_time, "ended_at": call.ended_at,
         "outcome": call.outcome, "agent": call.agent.username if call.agent else None,
@@ -77,6 +79,21 @@ def list_calls_api(args):
         select(CustomerAccount.id, CustomerAccount.account_number)
         .where(CustomerAccount.id.in_(ids))).all()) if ids else {}
     return {"items": [call_dict(c, full, accounts) for c in rows], "next": cursor}
+
+
+@bp.route("/<sid>")
+@require_role(*roles.HOTLINE)
+@bp.response(200, CallSchema)
+def get_call_api(sid):
+    """One call by its Twilio CallSid (404 when there is none)."""
+    call = db.session.scalar(select(Call).where(Call.call_sid == sid[:64]))
+    if call is None:
+        raise NotFound(_("No call %(sid)s.", sid=sid[:64]), fields={"sid": sid[:64]})
+    accounts = {}
+    if call.account_id:
+        account = db.session.get(CustomerAccount, call.account_id)
+        accounts = {account.id: account.account_number}
+    return call_dict(call, sees_full_phones(current_actor()), accounts)
 
 
 def household_calls_api(session, account, user) -> list[dict]:

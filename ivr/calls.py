@@ -3,9 +3,11 @@ status callbacks; never moved backwards. Services take `now`; the request commit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, case, func, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -69,25 +71,43 @@ def caller_e164(call: Call) -> str | None:
     return try_e164(call.from_number)
 
 
-def enter_queue(call: Call, queue_name: str, now: datetime) -> None:
-    # Answer time runs from the first time the caller reached the agents' queue (R1).
+def ask_for_agent(call: Call, queue_name: str, now: datetime) -> None:
+    """The caller asked for a person or reported a leak: the hold (or voicemail) prompt
+    starts now. R2 and R3 count from the first time they asked."""
+    if call.asked_at is None:
+        call.asked_at = now
+    if queue_name:
+        call.queue_name = queue_name
+
+
+def enter_queue(call: Call, now: datetime, queue_time: int = 0) -> None:
+    """Twilio's first wait-URL request: the caller is really queued, after the prompt was
+    spoken (R1's answer time runs from here). `queue_time`: Twilio's QueueTime then."""
     if call.entered_queue_at is None:
-        call.entered_queue_at = now
-    call.queue_name = queue_name
+        call.entered_queue_at = now - timedelta(seconds=max(0, queue_time))
 
 
 def mark_answered(call: Call, agent: User | None, now: datetime,
                   twilio_queue_time: int | None) -> None:
     """The bridge request on the caller's leg: the moment of answer (R1). A retried request
-    keeps the first timestamp."""
+    keeps the first timestamp. A caller dequeued before any wait-URL request entered the
+    queue QueueTime seconds before the bridge."""
     if call.answered_at is not None:
         return
+    if call.entered_queue_at is None and twilio_queue_time is not None:
+        enter_queue(call, now, twilio_queue_time)
     call.answered_at = now
     call.agent_id = agent.id if agent else None
-    start = call.entered_queue_at or call.started_at
+    start = call.entered_queue_at or call.asked_at or call.started_at
     call.answer_seconds = round((now - start).total_seconds(), 3)
     call.twilio_queue_time = twilio_queue_time
     call.outcome = "answered"
+
+
+def is_short_abandon(call: Call, now: datetime, short_abandon: timedelta) -> bool:
+    """R2: hung up within the threshold after asking for a person; no callback."""
+    asked = call.asked_at or call.entered_queue_at or call.started_at
+    return (call.ended_at or now) - asked < short_abandon
 
 
 def request_callback(session: Session, call: Call, reason: str, *, now: datetime,
@@ -104,8 +124,19 @@ def request_callback(session: Session, call: Call, reason: str, *, now: datetime
     return request
 
 
+def withdraw_callback(session: Session, call: Call, note: str) -> None:
+    """A pending callback request the call no longer needs (its message became a work order
+    after a late-arriving hang-up had filed one) is cancelled, with the reason."""
+    request = session.scalar(select(CallbackRequest).where(
+        CallbackRequest.call_id == call.id, CallbackRequest.result == "pending"))
+    if request is not None:
+        request.result = "cancelled"
+        request.note = note
+
+
 def close_from_queue(session: Session, call: Call, result: str, *, now: datetime,
-                     due_in: timedelta, sms_body: str) -> None:
+                     due_in: timedelta, sms_body: str,
+                     short_abandon: timedelta = timedelta(0)) -> None:
     """The `<Enqueue action>` request: how the wait ended (not when it was answered)."""
     if result == "bridged":
         if call.outcome is None:
@@ -117,13 +148,35 @@ def close_from_queue(session: Session, call: Call, result: str, *, now: datetime
         if call.outcome in (None, "abandoned"):
             call.outcome = "abandoned"
             call.ended_at = call.ended_at or now
-            request_callback(session, call, "abandoned", now=now, due_in=due_in,
-                             sms_body=sms_body)
+            if not is_short_abandon(call, now, short_abandon):  # R2, R3
+                request_callback(session, call, "abandoned", now=now, due_in=due_in,
+                                 sms_body=sms_body)
     elif result in ("queue-full", "error", "system-error"):
         if call.outcome is None:
             call.outcome = "callback"
             request_callback(session, call, "queue_failed", now=now, due_in=due_in,
                              sms_body=sms_body)
+
+
+@dataclass(frozen=True)
+class CallbackPolicy:
+    due_in: timedelta  # R3: when the callback is due
+    short_abandon: timedelta  # R2: shorter abandons get none
+    sms_body: Callable[[str], str]  # language -> the confirmation SMS
+
+
+def callback_after_hangup(session: Session, call_sid: str, *, now: datetime,
+                          policy: CallbackPolicy) -> CallbackRequest | None:
+    """The `completed` status callback of a caller who asked for a person or reported a
+    leak and was not answered, whenever they hung up (during the hold prompt no Enqueue
+    action arrives): a callback request (R3), unless it was a short abandon (R2)."""
+    call = session.scalar(select(Call).where(Call.call_sid == call_sid)
+                          .execution_options(populate_existing=True))
+    if (call is None or call.outcome != "abandoned" or call.asked_at is None
+            or is_short_abandon(call, now, policy.short_abandon)):
+        return None
+    return request_callback(session, call, "abandoned", now=now, due_in=policy.due_in,
+                            sms_body=policy.sms_body(call.language))
 
 
 _CALLS = Call.__table__
@@ -136,6 +189,7 @@ _END = _ADVANCE.values(
                                    _CALLS.c.duration_seconds),
     outcome=func.coalesce(_CALLS.c.outcome, case(
         (_CALLS.c.answered_at.is_not(None), "answered"),
+        (_CALLS.c.asked_at.is_not(None), "abandoned"),
         (_CALLS.c.entered_queue_at.is_not(None), "abandoned"),
         (_CALLS.c.direction == "inbound", "self_served"),
         else_=None)))
@@ -205,9 +259,14 @@ def agents_available(session: Session, now: datetime) -> int:
                User.active.is_(True))) or 0
 
 
-def waiting_calls(session: Session, queue_name: str | None = None) -> list[Call]:
-    """Callers in a queue now, oldest first."""
-    stmt = (select(Call).where(Call.entered_queue_at.is_not(None), Call.answered_at.is_(None),
+def waiting_calls(session: Session, queue_name: str | None = None,
+                  prompted: bool = False) -> list[Call]:
+    """Callers in a queue now, oldest first. `prompted`: also those still hearing the hold
+    prompt (Twilio queues them when it has been spoken)."""
+    queued = Call.entered_queue_at.is_not(None)
+    if prompted:
+        queued = or_(queued, and_(Call.asked_at.is_not(None), Call.queue_name != ""))
+    stmt = (select(Call).where(queued, Call.answered_at.is_(None),
                                Call.ended_at.is_(None), Call.outcome.is_(None))
             .order_by(Call.entered_queue_at, Call.id))
     if queue_name is not None:

@@ -85,6 +85,10 @@ def read(root: ET.Element) -> Step:
         elif verb.tag == "Record":
             step.next = {"type": "record", "action": verb.get("action", ""),
                          "transcribeCallback": verb.get("transcribeCallback", "")}
+            # An empty recording requests no action: Twilio goes on with the next verb.
+            following = list(root)[list(root).index(verb) + 1:]
+            redirect = next((v for v in following if v.tag == "Redirect"), None)
+            step.next["empty"] = redirect.text if redirect is not None else ""
             return step
         elif verb.tag == "Leave":
             step.next = {"type": "leave"}

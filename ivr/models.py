@@ -12,7 +12,7 @@ from hotline.auth.models import User
 from hotline.db import Base, UTCDateTime
 
 OUTCOMES = ("self_served", "answered", "abandoned", "callback", "voicemail")
-CALLBACK_REASONS = ("requested", "abandoned", "queue_failed")
+CALLBACK_REASONS = ("requested", "abandoned", "queue_failed", "no_message")
 CALLBACK_RESULTS = ("pending", "reached", "no_answer", "cancelled")
 
 
@@ -48,6 +48,11 @@ class Call(Base):
     ivr_path: Mapped[str] = mapped_column(Text, default="")
     account_id: Mapped[int | None] = mapped_column(ForeignKey("customer_accounts.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the caller asked for a person or reported a leak (the hold prompt or the
+    # voicemail prompt starts): R2's short abandon and R3's callback are measured from here.
+    asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When Twilio really queued the caller (the first wait-URL request, after the prompt
+    # was spoken): R1's answer time runs from here.
     entered_queue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     queue_name: Mapped[str] = mapped_column(String(32), default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -76,7 +81,8 @@ class CallbackRequest(Base):
 
     __tablename__ = "callback_requests"
     __table_args__ = (
-        CheckConstraint("reason IN ('requested', 'abandoned', 'queue_failed')", name="reason"),
+        CheckConstraint("reason IN ('requested', 'abandoned', 'queue_failed', 'no_message')",
+                        name="reason"),
         CheckConstraint("result IN ('pending', 'reached', 'no_answer', 'cancelled')",
                         name="result"),
         Index("ix_callback_requests_result_due_at", "result", "due_at"),

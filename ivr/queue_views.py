@@ -27,6 +27,15 @@ def _callback_sms(language: str) -> str:
                 language)
 
 
+def _short_abandon() -> timedelta:
+    return timedelta(seconds=current_app.config["HOTLINE_SHORT_ABANDON_SECONDS"])
+
+
+def callback_policy() -> calls.CallbackPolicy:
+    """R2 and R3 as configured: for the status callback of a caller who hung up."""
+    return calls.CallbackPolicy(_callback_due(), _short_abandon(), _callback_sms)
+
+
 def _int_form(name: str) -> int:
     try:
         return int(request.form.get(name, "0"))
@@ -37,8 +46,10 @@ def _int_form(name: str) -> int:
 @bp.route("/queue/wait", methods=["POST"])
 def queue_wait():
     """The Enqueue wait URL: position and estimated wait; after IVR_CALLBACK_OFFER_SECONDS
-    the offer to be called back (press 1)."""
+    the offer to be called back (press 1). The first request (QueueTime=0) is the moment
+    the caller is really queued, after the hold prompt was spoken (R1)."""
     language = request_language()
+    calls.enter_queue(request_call(language), utcnow(), _int_form("QueueTime"))
     info = menus.WaitInfo(_int_form("QueuePosition"), _int_form("AvgQueueTime"),
                           _int_form("QueueTime"))
     offer_after = current_app.config["IVR_CALLBACK_OFFER_SECONDS"]
@@ -51,7 +62,7 @@ def queue_wait():
     else:
         say(response, lines, language)
         response.pause(length=10)
-    return twiml(response)
+    return respond(response)
 
 
 @bp.route("/queue/choice", methods=["POST"])
@@ -76,7 +87,7 @@ def queue_done():
     call = request_call(language)
     result = request.form.get("QueueResult", "")
     calls.close_from_queue(db.session, call, result, now=utcnow(), due_in=_callback_due(),
-                           sms_body=_callback_sms(language))
+                           sms_body=_callback_sms(language), short_abandon=_short_abandon())
     response = VoiceResponse()
     if result in ("leave", "queue-full", "error", "system-error"):
         say(response, menus.callback_confirmed(), language)
@@ -109,7 +120,7 @@ def agent():
         response.hangup()
         return twiml(response)
     for queue in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE):
-        if calls.waiting_calls(db.session, queue):
+        if calls.waiting_calls(db.session, queue, prompted=True):
             dial = response.dial()
             dial.queue(queue, url=url("/ivr/queue/connect", agent=user.username),
                        method="POST")

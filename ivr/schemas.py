@@ -32,7 +32,10 @@ class CallSchema(ma.Schema):
     language = ma.fields.String()
     ivr_path = ma.fields.String()
     started_at = ma.fields.DateTime()
-    entered_queue_at = ma.fields.DateTime(allow_none=True)
+    asked_at = ma.fields.DateTime(allow_none=True, metadata={
+        "description": "when the caller asked for a person or reported a leak (R2, R3)"})
+    entered_queue_at = ma.fields.DateTime(allow_none=True, metadata={
+        "description": "when Twilio really queued the caller: the first wait-URL request"})
     answered_at = ma.fields.DateTime(allow_none=True)
     answer_seconds = ma.fields.Float(allow_none=True, metadata={
         "description": "R1: bridged − really queued, server clock"})

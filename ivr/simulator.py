@@ -68,6 +68,11 @@ def run(path: str, params: dict[str, str], queue: dict | None = None) -> dict:
             continue
         if kind == "queue":
             queue = step.next
+            # Twilio queues the caller once the prompt is spoken and requests the wait URL
+            # at once (QueueTime=0): the moment R1 counts from. Its words are heard on the
+            # next wait.
+            post(queue["waitUrl"], {**base, "QueuePosition": "1", "QueueTime": "0",
+                                    "AvgQueueTime": "0", "CurrentQueueSize": "1"})
         if kind == "end" and queue is not None:
             # The wait URL's TwiML ran out: Twilio keeps the caller queued and asks again.
             return {"says": says, "next": {"type": "queue", **queue}, "queue": queue}
@@ -160,7 +165,8 @@ def wait():
                         "queue": queue})
     waiting = calls.waiting_calls(db.session, call.queue_name)
     position = next((i for i, c in enumerate(waiting, 1) if c.id == call.id), 1)
-    waited = int((utcnow() - (call.entered_queue_at or call.started_at)).total_seconds())
+    # The first wait-URL request (QueueTime=0) is when the caller is really queued (R1).
+    waited = int((utcnow() - (call.entered_queue_at or utcnow())).total_seconds())
     params = {**base_params(call_sid, caller), "QueuePosition": str(position),
               "QueueTime": str(waited), "AvgQueueTime": str(average_wait(call.queue_name)),
               "CurrentQueueSize": str(len(waiting))}
@@ -221,11 +227,12 @@ def answer_next(username: str) -> dict:
     says = [{"text": s.text, "language": s.language} for s in step.says]
     if step.next.get("type") != "dequeue":
         return {"says": says, "answered": None}
-    waiting = calls.waiting_calls(db.session, step.next["name"])
+    waiting = calls.waiting_calls(db.session, step.next["name"], prompted=True)
     if not waiting:
         return {"says": says, "answered": None}
     caller = waiting[0]
-    waited = int((utcnow() - caller.entered_queue_at).total_seconds())
+    entered = caller.entered_queue_at or caller.asked_at
+    waited = int((utcnow() - entered).total_seconds())
     post(step.next["url"], {**base_params(caller.call_sid, caller.from_number),
                             "QueueSid": "QU" + uuid.uuid4().hex[:32],
                             "DequeingCallSid": agent_sid, "QueueTime": str(waited)})

@@ -65,6 +65,8 @@ class StormData:
     order_numbers: list[str]  # "WO-20261124-0042"
     area_codes: list[str]  # sorted: the outages menu offers the first nine, in this order
     agent: str = "agent"  # the username that answers queued calls
+    # account id -> its area's code: a known caller's outage look-up is "outages:<code>"
+    account_areas: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +112,12 @@ class StormCall:
                 "To": "+861012345", "Direction": "inbound", "CallStatus": "in-progress",
                 "ApiVersion": "2010-04-01", **extra}
 
+    def _own_lookup(self, key: str) -> str:
+        """A known caller's balance or outage look-up, as the IVR path records it."""
+        if key == "1":
+            return ">balance"
+        return f">outages:{self.data.account_areas.get(self.account_id, '?')}"
+
     def pause(self, low: float, high: float) -> float:
         return self.rng.uniform(low, high) * self.pace
 
@@ -140,6 +148,7 @@ class StormCall:
                 path += ">order-status"
             else:
                 digits = None
+                path += self._own_lookup(keys)
             if digits is not None:
                 body = yield Webhook(expect(body, "gather")["action"],
                                      self.params(Digits=digits), self.pause(3, 6), kind="lookup")
@@ -149,7 +158,7 @@ class StormCall:
             if self.account_id is not None and self.rng.random() < 0.5:
                 # A known caller asks a second question (outages after the balance, …).
                 again = "2" if keys == "1" else "1"
-                path += f">main:{again}"
+                path += f">main:{again}" + self._own_lookup(again)
                 body = yield Webhook(expect(body, "gather")["action"],
                                      self.params(Digits=again), self.pause(3, 6), kind="menu")
                 yield Webhook(expect(body, "redirect")["url"], self.params(),

@@ -68,7 +68,7 @@ def respond(response: VoiceResponse) -> Response:
 def to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
              lines: list[Line] | None = None) -> None:
     say(response, lines if lines is not None else menus.to_agent(), language)
-    calls.enter_queue(call, queue, utcnow())
+    calls.ask_for_agent(call, queue, utcnow())
     response.enqueue(queue, action=url("/ivr/queue/done", lang=language), method="POST",
                      wait_url=url("/ivr/queue/wait", lang=language), wait_url_method="POST")
 
@@ -197,6 +197,7 @@ def _balance_menu(response: VoiceResponse, call: Call, language: str) -> None:
     if accounts:
         lines = [line for a in accounts[:3] for line in menus.balance_lines(_balance_fact(a),
                                                                              language)]
+        call.add_step("balance")  # a self-service step, as for a typed account number
         _self_served(response, language, lines)
     else:
         gather(response, menus.ask_account_number(), language,
@@ -233,6 +234,7 @@ def _area_name(area: Area, language: str) -> str:
 def _outages_menu(response: VoiceResponse, call: Call, language: str, attempt: int = 0) -> None:
     accounts = _caller_accounts(call)
     if accounts:
+        call.add_step(f"outages:{accounts[0].area.code}")  # the caller's own area
         _self_served(response, language, menus.outage_lines(
             _outage_facts(accounts[0].area_id), utcnow(), zone(), language, say_none=True))
         return

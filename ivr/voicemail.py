@@ -15,6 +15,7 @@ from ivr import calls, menus
 from ivr.menus import _
 from ivr.models import Call
 from ivr.ports import VoicemailReport
+from ivr.queue_views import callback_policy
 from ivr.twiml import gather, say, text, url
 from ivr.voice import (bp, order_desk, request_attempt, request_call, request_language, respond,
                        to_queue)
@@ -38,10 +39,31 @@ def report():
         if calls.agents_available(db.session, utcnow()) > 0 or order_desk() is None:
             to_queue(response, call, language, menus.PRIORITY_QUEUE)
         else:
+            calls.ask_for_agent(call, "", utcnow())  # a hang-up from here on is called back
             say(response, menus.ask_voicemail(), language)
             response.record(action=url("/ivr/voicemail", lang=language, category=choice.action),
                             method="POST", max_length=120, finish_on_key="#", play_beep=True,
                             transcribe=True, transcribe_callback=url("/ivr/transcription"))
+            # An empty recording requests no action: Twilio goes on with the next verb.
+            response.redirect(url("/ivr/voicemail-empty", lang=language), method="POST")
+    return respond(response)
+
+
+@bp.route("/voicemail-empty", methods=["POST"])
+def voicemail_empty():
+    """After a silent message (Twilio requested no `<Record>` action): sorry, and a
+    callback request (R3) so the report is not lost; the call is not self-served."""
+    language = request_language()
+    call = request_call(language)
+    if call.outcome is None:
+        call.outcome = "callback"
+        call.add_step("voicemail-empty")
+        policy = callback_policy()
+        calls.request_callback(db.session, call, "no_message", now=utcnow(),
+                               due_in=policy.due_in, sms_body=policy.sms_body(language))
+    response = VoiceResponse()
+    say(response, menus.voicemail_empty() + menus.callback_confirmed(), language)
+    response.hangup()
     return respond(response)
 
 
@@ -72,6 +94,8 @@ def voicemail():
         call.recording_url = recording[:500]
         call.outcome = "voicemail"
         call.add_step("voicemail")
+        # The `completed` status callback may have come first and filed a callback (R3).
+        calls.withdraw_callback(db.session, call, f"voicemail {call.voicemail_order}")
         if calls.caller_e164(call):
             queue_sms(db.session, calls.caller_e164(call),
                       text(_("Water hotline: your report is registered as work order "

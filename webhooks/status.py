@@ -9,14 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.telephony.models import OutboxMessage
-from ivr.calls import apply_status, insert_ignoring_duplicates
+from ivr.calls import (TERMINAL_RANK, STATUS_RANK, CallbackPolicy, apply_status,
+                       callback_after_hangup, insert_ignoring_duplicates)
 from webhooks.models import CallStatusEvent
 
 
-def record_call_status(session: Session, form, *, now: datetime) -> bool:
+def record_call_status(session: Session, form, *, now: datetime,
+                       callbacks: CallbackPolicy | None = None) -> bool:
     """Store the callback and apply it. A replay (same CallSid, CallStatus and
     SequenceNumber) is recognised by the unique constraint and changes nothing.
-    Returns whether this was the first delivery."""
+    The end of a call whose caller asked for a person and was not answered files a
+    callback request under `callbacks` (R2, R3). Returns whether this was the first
+    delivery."""
     sequence = form.get("SequenceNumber", "")
     duration = form.get("CallDuration", "")
     call_sid, status = form["CallSid"][:64], form["CallStatus"][:16]
@@ -27,9 +31,11 @@ def record_call_status(session: Session, form, *, now: datetime) -> bool:
         "call_duration": int(duration) if duration.isdigit() else None, "received_at": now})
     if not stored.rowcount:
         return False
-    apply_status(session, call_sid, status, from_number=form.get("From", ""),
-                 to_number=form.get("To", ""), direction=form.get("Direction", ""),
-                 duration=int(duration) if duration.isdigit() else None, now=now)
+    ended = apply_status(session, call_sid, status, from_number=form.get("From", ""),
+                         to_number=form.get("To", ""), direction=form.get("Direction", ""),
+                         duration=int(duration) if duration.isdigit() else None, now=now)
+    if ended and callbacks is not None and STATUS_RANK[status] == TERMINAL_RANK:
+        callback_after_hangup(session, call_sid, now=now, policy=callbacks)
     return True
 
 

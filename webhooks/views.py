@@ -8,6 +8,7 @@ from hotline.clock import utcnow
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.signature import twilio_blueprint
+from ivr.queue_views import callback_policy
 from webhooks.status import record_call_status, record_sms_status
 
 bp = twilio_blueprint(Blueprint("webhooks", __name__, url_prefix="/webhooks/twilio"))
@@ -19,7 +20,7 @@ def call_status():
                if not request.form.get(name)}
     if missing:
         raise ValidationFailed("CallSid and CallStatus are required", fields=missing)
-    record_call_status(db.session, request.form, now=utcnow())
+    record_call_status(db.session, request.form, now=utcnow(), callbacks=callback_policy())
     db.session.commit()
     return "", 204
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from werkzeug.serving import make_server
@@ -59,6 +60,9 @@ def _login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
+PAGE_START = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+
+
 def _next_poll(page):
     with page.expect_response(lambda r: r.url.endswith("/simulator/api/wait")):
         page.clock.run_for(1500)
@@ -81,8 +85,11 @@ def test_caller_presses_0_and_an_agent_answers_with_the_screen_pop(app, session,
 
     # The simulator polls the wait URL on a timer: the page's clock is Playwright's, moved
     # on by hand, so each poll happens when the test says and the test never sleeps.
-    caller.clock.install()
+    caller.clock.install(time=PAGE_START)
     response = caller.goto(f"{live_server}/simulator/")
+    # Paused: `install` alone lets the page's time flow, and a poll fired by the real
+    # clock (just before the test's own) left `_next_poll` waiting for nothing.
+    caller.clock.pause_at(PAGE_START + timedelta(seconds=1))
     assert "script-src 'self'" in response.headers["content-security-policy"]
     caller.fill("#caller", "+8613912345678")
     caller.click("#dial")

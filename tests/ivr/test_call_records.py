@@ -50,10 +50,13 @@ def test_each_later_step_is_committed_with_its_webhook(app, make_caller, clock):
     caller = make_caller()
     caller.request("/ivr/voice?lang=en")
     clock.advance(seconds=8)
-    caller.press("0")
+    step = caller.press("0")
     row = _committed(app, caller.sid)
     assert row["ivr_path"] == "voice>main:0"
-    assert row["entered_queue_at"] == clock.now()
+    assert (row["asked_at"], row["entered_queue_at"]) == (clock.now(), None)
+    clock.advance(seconds=3)
+    caller.request(step["waitUrl"], QueueTime="0", QueuePosition="1")
+    assert _committed(app, caller.sid)["entered_queue_at"] == clock.now()  # R1
 
 
 def test_a_replayed_voice_webhook_changes_nothing(app, make_caller, session, clock):
@@ -83,7 +86,7 @@ def test_a_status_callback_that_beats_the_voice_url_is_completed_by_it(
     caller.press("2")
     row = _committed(app, caller.sid)
     assert (row["account_id"], row["ivr_path"], row["started_at"]) == (
-        customer.id, "voice>main:2", ringing_at)
+        customer.id, f"voice>main:2>outages:{customer.area.code}", ringing_at)
     assert (row["status"], row["direction"]) == ("ringing", "inbound")
 
 

@@ -27,8 +27,10 @@ def _calls(make_caller, clock):
     clock.advance(seconds=30)
     stranger = make_caller("+8613800000001")
     stranger.request("/ivr/voice?lang=en")
-    stranger.press("0")
-    clock.advance(seconds=30)
+    queue = stranger.press("0")
+    clock.advance(seconds=4)  # the hold prompt is spoken, then Twilio queues the caller
+    stranger.request(queue["waitUrl"], QueueTime="0", QueuePosition="1")
+    clock.advance(seconds=26)
     again = make_caller("+8613912345678")
     again.dial()
     return known, stranger, again
@@ -95,3 +97,41 @@ def test_unknown_account_or_agent_is_an_empty_page(client, session, headers):
     for query in ("account=nope", "agent=nobody"):
         assert client.get(f"/api/v1/calls?{query}", headers=headers(agent)).json == {
             "items": [], "next": None}
+
+
+def test_one_call_by_sid_with_its_ivr_path_r27(client, session, clock, make_caller, headers):
+    """`GET /api/v1/calls/{sid}`: the same record as in the list, role-checked the same way;
+    an unknown CallSid is a 404 with the JSON error body."""
+    make_customer(session, phones=("+8613912345678",), account_number="100777")
+    agent = make_user(session, role="agent", username="li")
+    staff = make_user(session, role="staff", department=make_department(session))
+    admin = make_user(session, role="admin")
+    session.commit()
+    known, stranger, _ = _calls(make_caller, clock)
+
+    one = client.get(f"/api/v1/calls/{known.sid}", headers=headers(agent))
+    assert one.status_code == 200, one.json
+    listed = client.get("/api/v1/calls?account=100777", headers=headers(agent)).json["items"]
+    assert one.json == listed[-1]
+    assert one.json["ivr_path"] == "voice>main:1>balance"  # the known caller's look-up
+    assert one.json["account_number"] == "100777"
+    queued = client.get(f"/api/v1/calls/{stranger.sid}", headers=headers(agent)).json
+    assert queued["account_number"] is None and queued["ivr_path"] == "voice>main:0"
+    # R1 runs from the real queue entry, 4 s after the caller asked (the hold prompt).
+    assert (queued["asked_at"], queued["entered_queue_at"]) == (
+        "2026-11-24T02:00:30+00:00", "2026-11-24T02:00:34+00:00")
+
+    masked = client.get(f"/api/v1/calls/{known.sid}", headers=headers(admin)).json
+    assert masked["from_number"] == "+86139****5678"
+    refused = client.get(f"/api/v1/calls/{known.sid}", headers=headers(staff))
+    assert refused.status_code == 403 and refused.json["error"]["code"]
+    assert client.get(f"/api/v1/calls/{known.sid}").status_code == 401
+    missing = client.get("/api/v1/calls/CAnope", headers=headers(agent))
+    assert missing.status_code == 404
+    assert missing.json["error"]["fields"] == {"sid": "CAnope"}
+
+
+def test_the_call_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    assert "get" in paths["/api/v1/calls"]
+    assert "get" in paths["/api/v1/calls/{sid}"]

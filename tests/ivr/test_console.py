@@ -97,10 +97,12 @@ def test_screen_pop_shows_the_household_file_r30(client, session, login_as, make
     assert f"/workorders/new?from=%2B8613912345678&amp;call_sid={caller.sid}" in html
 
 
-def test_callback_list_click_to_call_and_result(client, session, login_as, make_caller):
+def test_callback_list_click_to_call_and_result(client, session, login_as, make_caller,
+                                                clock):
     agent = make_user(session, role="agent", username="wu")
     session.commit()
     caller, step = _queued(make_caller, CALLER)
+    clock.advance(seconds=20)  # longer than a short abandon (R2)
     caller.request(step["action"], QueueResult="hangup")
     login_as(agent)
     page = client.get("/telephony/callbacks").get_data(as_text=True)
@@ -122,10 +124,11 @@ def test_callback_list_click_to_call_and_result(client, session, login_as, make_
     assert again.status_code == 409
 
 
-def test_outbound_connect_dials_the_customer(twilio_post, session, make_caller):
+def test_outbound_connect_dials_the_customer(twilio_post, session, make_caller, clock):
     from tests.ivr.conftest import check_twiml
 
     caller, step = _queued(make_caller, CALLER)
+    clock.advance(seconds=20)  # longer than a short abandon (R2)
     caller.request(step["action"], QueueResult="hangup")
     request = session.scalar(select(CallbackRequest))
     root = check_twiml(twilio_post(f"/ivr/outbound/connect?callback={request.id}", {

@@ -79,8 +79,10 @@ def test_other_key_keeps_waiting(make_caller, session):
     assert session.scalar(select(CallbackRequest)) is None
 
 
-def test_abandoned_call_creates_a_callback_request_r3(make_caller, session, twilio_post):
+def test_abandoned_call_creates_a_callback_request_r3(make_caller, session, twilio_post,
+                                                      clock):
     caller, step = _queued(make_caller)
+    clock.advance(seconds=20)
     caller.request(step["action"], QueueResult="hangup")
     twilio_post(step["action"], caller.params(QueueResult="hangup"))  # a retry: still one
     call = _call(session, caller.sid)
@@ -94,7 +96,7 @@ def test_agent_answers_at_a_known_delay_r1(make_caller, session, clock, twilio_p
     agent = make_user(session, role="agent", username="wang")
     session.commit()
     caller, step = _queued(make_caller)
-    entered = clock.now()
+    asked = clock.now()
     clock.advance(seconds=9.5)
     response = twilio_post("/ivr/agent", {"CallSid": "CAagent", "From": "client:wang",
                                           "To": "APxxx"})
@@ -106,10 +108,12 @@ def test_agent_answers_at_a_known_delay_r1(make_caller, session, clock, twilio_p
     clock.advance(seconds=3)
     caller.request(queue.get("url"), QueueTime="12")  # a retried request keeps the first stamp
     call = _call(session, caller.sid)
-    assert call.entered_queue_at == entered
-    assert call.answered_at == entered + timedelta(seconds=9.5)
+    # Dequeued before any wait-URL request: queued QueueTime seconds before the bridge (R1).
+    assert call.asked_at == asked
+    assert call.entered_queue_at == asked + timedelta(seconds=0.5)
+    assert call.answered_at == asked + timedelta(seconds=9.5)
     assert (call.answer_seconds, call.twilio_queue_time, call.agent_id, call.outcome) == (
-        9.5, 9, agent.id, "answered")
+        9.0, 9, agent.id, "answered")
     caller.request(step["action"], QueueResult="bridged")
     assert _call(session, caller.sid).outcome == "answered"
 
@@ -152,9 +156,11 @@ def test_unknown_or_staff_identity_is_not_connected(twilio_post, session, make_c
 def test_call_source_for_the_sla_engine(app, make_caller, session, clock, twilio_post):
     make_user(session, role="agent", username="sun")
     session.commit()
-    first, _ = _queued(make_caller, "+8613700000020")
+    first, step = _queued(make_caller, "+8613700000020")
+    _wait(first, step)
     clock.advance(seconds=4)
-    second, _ = _queued(make_caller, "+8613700000021")
+    second, step = _queued(make_caller, "+8613700000021")
+    _wait(second, step, position=2)
     clock.advance(seconds=6)
     first.request("/ivr/queue/connect?agent=sun", QueueTime="10")
     source = ports(app).calls

@@ -52,7 +52,8 @@ def data(session, desk):
                                               "Maintenance", None)
     return StormData(known_callers=[(a.phones[0].e164, a.id) for a in known],
                      account_numbers=[a.account_number for a in known],
-                     order_numbers=["WO-20261124-0001"], area_codes=["A1", "A2", "A3"])
+                     order_numbers=["WO-20261124-0001"], area_codes=["A1", "A2", "A3"],
+                     account_areas={a.id: a.area.code for a in known})
 
 
 def test_every_path_is_walked_and_every_record_checks_out(server, data, session):

@@ -77,13 +77,15 @@ def test_key_9_switches_to_english(make_caller, session):
     assert "en" in caller.next["action"]
 
 
-def test_balance_of_the_callers_account(make_caller, household):
+def test_balance_of_the_callers_account(make_caller, household, session):
     caller = make_caller(CALLER)
     caller.request("/ivr/voice?lang=en")
     step = caller.press("1")
     assert caller.said("Account 1 0 0 2 0 1: the balance due is 56.50 yuan.")
     assert caller.said("Your last bill, dated November 01, 2026, was 42.00 yuan.")
     assert step["type"] == "gather"  # back in the main menu
+    # Every self-service step is in the IVR path (issue 11 item 9).
+    assert _call(session, caller.sid).ivr_path == "voice>main:1>balance"
 
 
 def test_a_number_shared_by_several_households_hears_the_first_three(make_caller, session):
@@ -125,11 +127,13 @@ def test_outages_by_choosing_an_area(make_caller, session, clock, household):
     assert caller.said("A planned water outage in your area starts at November 24, 13:00")
 
 
-def test_outages_in_my_area_say_none(make_caller, household):
+def test_outages_in_my_area_say_none(make_caller, household, session):
     caller = make_caller(CALLER)
     caller.request("/ivr/voice?lang=en")
     caller.press("2")
     assert caller.said("There is no water outage reported in your area.")
+    path = _call(session, caller.sid).ivr_path
+    assert path == f"voice>main:2>outages:{household.area.code}"
 
 
 def test_work_order_status_r27(make_caller, desk, session, clock):
@@ -154,7 +158,7 @@ def test_work_order_not_found_twice_then_agent(make_caller, desk, session):
     step = caller.press("3")
     assert step["type"] == "queue" and step["name"] == "hotline"
     assert caller.heard.count("We could not find that work order.") == 3
-    assert _call(session, caller.sid).entered_queue_at is not None
+    assert _call(session, caller.sid).asked_at is not None
 
 
 def test_invalid_and_no_input_repeat_twice_then_agent(make_caller, session, clock):
@@ -166,7 +170,7 @@ def test_invalid_and_no_input_repeat_twice_then_agent(make_caller, session, cloc
     step = caller.silence()
     assert step == {**step, "type": "queue", "name": "hotline"}
     call = _call(session, caller.sid)
-    assert call.entered_queue_at == clock.now() and call.queue_name == "hotline"
+    assert call.asked_at == clock.now() and call.queue_name == "hotline"
 
 
 def test_leak_report_goes_to_the_priority_queue_when_an_agent_is_available(

@@ -102,3 +102,48 @@ def test_any_arrival_order_with_replays_ends_in_the_same_state(twilio_post, sess
         for key in ("status", "status_rank", "outcome", "duration_seconds", "direction",
                     "ended_at"):
             assert got[key] == expected[key], (order, key)
+
+
+def _callbacks(session):
+    from ivr.models import CallbackRequest
+
+    return [(r.reason, r.result) for r in session.scalars(select(CallbackRequest))]
+
+
+def test_the_end_of_a_call_that_never_asked_for_a_person_files_no_callback_r3(
+        twilio_post, make_caller, session, clock):
+    caller = make_caller()
+    caller.dial()
+    caller.press("1")  # a stranger's balance menu: self-service only
+    clock.advance(seconds=40)
+    _status(twilio_post, caller.sid, "completed", 3, CallDuration="40")
+    assert _call(session, caller.sid).outcome == "self_served"
+    assert _callbacks(session) == []
+
+
+def test_the_end_of_an_answered_call_files_no_callback_r3(twilio_post, make_caller,
+                                                          session, clock):
+    caller = make_caller()
+    caller.dial()
+    caller.press("0")
+    clock.advance(seconds=8)
+    caller.request("/ivr/queue/connect", QueueTime="4")
+    clock.advance(seconds=60)
+    _status(twilio_post, caller.sid, "completed", 3, CallDuration="68")
+    assert _call(session, caller.sid).outcome == "answered"
+    assert _callbacks(session) == []
+
+
+def test_a_late_enqueue_hangup_after_the_status_callback_files_one_request_r3(
+        twilio_post, make_caller, session, clock):
+    caller = make_caller()
+    caller.dial()
+    step = caller.press("0")
+    clock.advance(seconds=4)
+    caller.request(step["waitUrl"], QueueTime="0", QueuePosition="1")
+    clock.advance(seconds=30)
+    _status(twilio_post, caller.sid, "completed", 3, CallDuration="34")
+    clock.advance(seconds=2)  # the Enqueue action arrives after the status callback
+    caller.request(step["action"], QueueResult="hangup", QueueTime="30")
+    assert _call(session, caller.sid).outcome == "abandoned"
+    assert _callbacks(session) == [("abandoned", "pending")]
