@@ -15,14 +15,14 @@ from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import accounts_by_phone
-from hotline.errors import Conflict, NotFound, ValidationFailed
+from hotline.errors import Conflict, NotFound
 from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
 from hotline.telephony.outbox import resend as resend_messages
 from hotline.telephony.signature import public_base
 from hotline.web.transactions import act, committed
 from ivr import callbacks as callback_service
-from ivr import calls, menus
+from ivr import agent_states, calls, menus
 from ivr.models import AgentPresence, CallbackRequest
 from ivr.simulator import answer_next as drive_answer
 from ivr.simulator import hang_up_agent_call
@@ -42,7 +42,11 @@ def softphone():
     presence = db.session.get(AgentPresence, current_user.id)
     counts = {q: len(calls.waiting_calls(db.session, q))
               for q in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE)}
+    state = agent_states.effective_state(presence, utcnow(),
+                                         agent_states.wrap_up_of(current_app.config))
     return render_template("ivr/softphone.html", presence=presence, counts=counts,
+                           state=state, state_labels=agent_states.STATE_LABELS,
+                           reasons=agent_states.REASON_LABELS,
                            outbox_mode=_outbox_mode(),
                            priority_queue=menus.PRIORITY_QUEUE, normal_queue=menus.NORMAL_QUEUE)
 
@@ -51,12 +55,12 @@ def softphone():
 @login_required
 @require_role(*roles.HOTLINE)
 def availability():
-    value = request.form.get("available")
-    if value not in ("0", "1"):
-        raise ValidationFailed(_("Choose available or away."), fields={"available": value})
-    return act(lambda: calls.set_availability(db.session, current_user, value == "1",
-                                              now=utcnow()),
-               next_url=lambda _presence: url_for("ivr_console.softphone"))
+    """Available, a break with its reason, or offline (ivr.agent_states)."""
+    state, reason = request.form.get("state", ""), request.form.get("reason", "")
+    return act(lambda: agent_states.choose_state(
+        db.session, current_user, state, reason, now=utcnow(),
+        wrap_up=agent_states.wrap_up_of(current_app.config)),
+        next_url=lambda _presence: url_for("ivr_console.softphone"))
 
 
 @bp.route("/softphone/token")
@@ -82,7 +86,8 @@ def token():
 @require_role(*roles.HOTLINE)
 def current():
     """The screen-pop: the caller bridged to this agent and their household file (R30)."""
-    calls.touch_presence(db.session, current_user, now=utcnow())
+    calls.touch_presence(db.session, current_user, now=utcnow(),
+                         wrap_up=agent_states.wrap_up_of(current_app.config))
     call = calls.current_call_of(db.session, current_user)
     counts = {q: len(calls.waiting_calls(db.session, q))
               for q in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE)}

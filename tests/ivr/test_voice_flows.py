@@ -260,7 +260,7 @@ def test_leak_report_goes_to_the_priority_queue_when_an_agent_is_available(
     agent = make_user(session, role="agent", username="li")
     session.commit()
     login_as(agent)
-    client.post("/softphone/availability", data={"available": "1",
+    client.post("/softphone/availability", data={"state": "available",
                                                   "csrf_token": _csrf(client)})
     caller = make_caller()
     caller.request("/ivr/voice?lang=en")
