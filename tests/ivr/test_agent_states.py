@@ -121,3 +121,28 @@ def test_the_break_reason_in_mandarin(session, client, login_as):
     _choose(client, "break", "training")
     page = client.get("/softphone").get_data(as_text=True)
     assert "休息中" in page and "(培训)" in page
+
+
+def test_the_wallboard_shows_each_agents_state_and_time_in_state(
+        make_caller, session, clock, twilio_post, client, login_as):
+    from ivr.calls import set_availability
+
+    wang = make_user(session, role="agent", username="wang", display_name="王芳")
+    li = make_user(session, role="agent", username="li", display_name="李雷")
+    make_user(session, role="agent", username="zhao", display_name="赵六")  # never signed in
+    boss = make_user(session, role="supervisor", username="boss", locale="en")
+    set_availability(session, wang, True, now=clock.now())
+    set_availability(session, li, True, now=clock.now())
+    agent_states.choose_state(session, li, "break", "meeting", now=clock.now(), wrap_up=WRAP)
+    session.commit()
+    caller, _step = _queued(make_caller)
+    queue = _dial_agent(twilio_post).find("Dial/Queue")
+    caller.request(queue.get("url"), QueueSid="QU1", DequeingCallSid="CAagent", QueueTime="1")
+    clock.advance(seconds=95)
+    login_as(boss)
+    page = client.get("/sla/wallboard").get_data(as_text=True)
+    rows = page[page.index('id="agent-states"'):]
+    assert '<tr data-state="on_call"><td>王芳</td><td>On a call</td><td>1:35</td>' in rows
+    assert '<tr data-state="break"><td>李雷</td><td>On a break (Meeting)</td><td>1:35</td>' \
+        in rows
+    assert "赵六" not in rows
