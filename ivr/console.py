@@ -3,6 +3,9 @@ callback requests, the outbox, click-to-call."""
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from flask import (Blueprint, abort, current_app, jsonify, render_template, request,
                    url_for)
 from flask_babel import gettext as _
@@ -15,7 +18,7 @@ from hotline.auth import roles
 from hotline.auth.permissions import require_role
 from hotline.clock import utcnow
 from hotline.directory.services import accounts_by_phone
-from hotline.errors import Conflict, NotFound
+from hotline.errors import Conflict, NotFound, ValidationFailed
 from hotline.extensions import db
 from hotline.telephony.models import OutboxMessage
 from hotline.telephony.outbox import resend as resend_messages
@@ -23,9 +26,11 @@ from hotline.telephony.signature import public_base
 from hotline.web.transactions import act, committed
 from ivr import callbacks as callback_service
 from ivr import agent_states, calls, menus
+from ivr.agent_figures import agent_figures
 from ivr.models import AgentPresence, CallbackRequest
 from ivr.simulator import answer_next as drive_answer
 from ivr.simulator import hang_up_agent_call
+from sla.kpis import day_bounds
 
 bp = Blueprint("ivr_console", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ivr")
@@ -199,3 +204,22 @@ def resend(message_id: int):
     """Queue a failed message again; the delivery worker sends it."""
     return act(lambda: _resend(message_id), next_url=lambda _id: url_for("ivr_console.outbox"),
                saved_message=_("Message #%(id)s will be sent again.", id=message_id))
+
+
+@bp.route("/telephony/agents")
+@login_required
+@require_role(*roles.SUPERVISION)
+def agent_day():
+    """Per-agent figures of one local day (?day=YYYY-MM-DD, today by default)."""
+    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
+    now = utcnow()
+    raw = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(raw) if raw else now.astimezone(zone).date()
+    except ValueError:
+        raise ValidationFailed(_("The day must be a date (YYYY-MM-DD)."),
+                               fields={"day": raw}) from None
+    start, end = day_bounds(day, zone)
+    rows = agent_figures(db.session, start, end, now=now,
+                         wrap_up=agent_states.wrap_up_of(current_app.config))
+    return render_template("ivr/agent_figures.html", rows=rows, day=day)

@@ -146,3 +146,41 @@ def test_the_wallboard_shows_each_agents_state_and_time_in_state(
     assert '<tr data-state="break"><td>李雷</td><td>On a break (Meeting)</td><td>1:35</td>' \
         in rows
     assert "赵六" not in rows
+
+
+def test_per_agent_figures_of_a_day(make_caller, session, clock, twilio_post, client,
+                                    login_as):
+    from ivr.calls import set_availability
+
+    wang = make_user(session, role="agent", username="wang", display_name="王芳")
+    set_availability(session, wang, True, now=clock.now())
+    boss = make_user(session, role="supervisor", username="boss", locale="en")
+    session.commit()
+    caller, step = _queued(make_caller)
+    clock.advance(seconds=5)
+    queue = _dial_agent(twilio_post).find("Dial/Queue")
+    caller.request(queue.get("url"), QueueSid="QU1", DequeingCallSid="CAagent", QueueTime="5")
+    clock.advance(seconds=120)
+    caller.request(step["action"], QueueResult="bridged")
+    twilio_post("/webhooks/twilio/call-status", caller.params(CallStatus="completed",
+                                                              CallDuration="130"))
+    clock.advance(minutes=5)
+    agent_states.choose_state(session, wang, "break", "meal", now=clock.now(), wrap_up=WRAP)
+    clock.advance(minutes=10)
+    agent_states.choose_state(session, wang, "available", now=clock.now(), wrap_up=WRAP)
+    session.commit()
+    login_as(boss)
+    page = client.get("/telephony/agents").get_data(as_text=True)
+    # answered 1; handle time = 120 s talk + 30 s wrap-up; answer speed 5 s; break 10 min
+    assert ("<tr><td>王芳</td><td>1</td><td>2:30</td><td>5.0</td><td>0:30</td>"
+            "<td>10:00</td></tr>") in page
+    other_day = client.get("/telephony/agents?day=2026-11-20").get_data(as_text=True)
+    assert "王芳" not in other_day and "No agent worked that day." in other_day
+    agent_states.choose_state(session, wang, "offline", now=clock.now(), wrap_up=WRAP)
+    session.commit()
+    later = client.get("/telephony/agents?day=2026-11-26").get_data(as_text=True)
+    assert "王芳" not in later  # offline all day
+    bad = client.get("/telephony/agents?day=24/11")
+    assert bad.status_code == 422 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+    login_as(wang)
+    assert client.get("/telephony/agents").status_code == 403
