@@ -3,7 +3,7 @@ callback requests, the outbox, click-to-call."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import (Blueprint, abort, current_app, jsonify, render_template, request,
@@ -210,7 +210,8 @@ def resend(message_id: int):
 @login_required
 @require_role(*roles.SUPERVISION)
 def agent_day():
-    """Per-agent figures of one local day (?day=YYYY-MM-DD, today by default)."""
+    """Per-agent figures of one local day (?day=YYYY-MM-DD, today by default) or of the
+    month that day is in (&period=month)."""
     zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
     now = utcnow()
     raw = request.args.get("day", "")
@@ -219,7 +220,12 @@ def agent_day():
     except ValueError:
         raise ValidationFailed(_("The day must be a date (YYYY-MM-DD)."),
                                fields={"day": raw}) from None
+    month = request.args.get("period") == "month"
     start, end = day_bounds(day, zone)
+    if month:
+        first = day.replace(day=1)
+        start = day_bounds(first, zone)[0]
+        end = day_bounds((first + timedelta(days=32)).replace(day=1), zone)[0]
     rows = agent_figures(db.session, start, end, now=now,
                          wrap_up=agent_states.wrap_up_of(current_app.config))
-    return render_template("ivr/agent_figures.html", rows=rows, day=day)
+    return render_template("ivr/agent_figures.html", rows=rows, day=day, month=month)

@@ -176,6 +176,10 @@ def test_per_agent_figures_of_a_day(make_caller, session, clock, twilio_post, cl
             "<td>10:00</td></tr>") in page
     other_day = client.get("/telephony/agents?day=2026-11-20").get_data(as_text=True)
     assert "王芳" not in other_day and "No agent worked that day." in other_day
+    month = client.get("/telephony/agents?day=2026-11-20&period=month").get_data(as_text=True)
+    assert "<tr><td>王芳</td><td>1</td><td>2:30</td>" in month
+    assert "王芳" not in client.get("/telephony/agents?day=2026-12-01&period=month"
+                                  ).get_data(as_text=True)
     agent_states.choose_state(session, wang, "offline", now=clock.now(), wrap_up=WRAP)
     session.commit()
     later = client.get("/telephony/agents?day=2026-11-26").get_data(as_text=True)
