@@ -147,7 +147,16 @@ def storm_data(url: str) -> StormData:
             area_codes=list(session.scalars(select(Area.code).order_by(Area.code))),
             account_areas=dict(session.execute(select(CustomerAccount.id, Area.code)
                                                .join(Area, CustomerAccount.area_id == Area.id))
-                               .all()))
+                               .all()),
+            # R27: what each holder keys when calling from another number
+            holder_digits={
+                **{number: phone[-4:] for phone, number in session.execute(
+                    select(CustomerPhone.e164, CustomerAccount.account_number)
+                    .join(CustomerAccount))},
+                **{number.replace("WO-", "").replace("-", ""): phone[-4:]
+                   for number, phone in session.execute(
+                       select(WorkOrder.number, WorkOrder.contact_phone))
+                   if len(phone) >= 4}})
         taken = session.scalar(select(func.count()).select_from(CustomerPhone)
                                .where(CustomerPhone.e164.like("+86170%")))
     engine.dispose()

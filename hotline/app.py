@@ -28,7 +28,7 @@ from ivr import plugin as ivr_plugin
 from ivr.api import household_calls_api
 from ivr.call_list import calls_link
 from ivr.ports import IvrPorts
-from ivr.sla_source import IvrCallSource
+from ivr.sla_source import IvrCallSource, agent_board
 from sla import plugin as sla_plugin
 from sla.clusters import describe_clusters
 from sla.ports import SlaPorts
@@ -116,6 +116,7 @@ def wire(app: Flask) -> None:
     sla_ports.calls_link = calls_link
     sla_ports.categories.update(CATEGORY_CODES)
     sla_ports.calls = IvrCallSource()
+    sla_ports.agent_board = agent_board  # the wallboard's agents and their states
     registry.port(IvrPorts).order_desk = WorkOrderDesk()
     # R30: the API's household file lists the household's orders and calls.
     registry.household_lists["orders"] = household_orders_api

@@ -77,6 +77,8 @@ SETTINGS: tuple[Setting, ...] = (
     # IVR
     Setting("IVR_CALLBACK_OFFER_SECONDS", int, 30, "queue wait before a callback is offered"),
     Setting("IVR_CALLBACK_DUE_MINUTES", int, 30, "when a callback request falls due"),
+    Setting("IVR_WRAP_UP_SECONDS", int, 30,
+            "after-call work: an agent is available again this long after a call ends"),
     Setting("IVR_OUTAGE_CACHE_SECONDS", float, 5.0, "greeting cache per process (0: none)"),
     Setting("IVR_SAY_LANGUAGE_ZH", str, "cmn-CN", "TwiML `<Say>` language, Mandarin"),
     Setting("IVR_VOICE_ZH", str, "Polly.Zhiyu", "TwiML `<Say>` voice, Mandarin"),

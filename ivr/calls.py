@@ -16,6 +16,7 @@ from hotline.auth.models import User
 from hotline.db import add_once
 from hotline.directory.phones import try_e164
 from hotline.telephony.outbox import queue_sms
+from ivr import agent_states
 from ivr.models import AgentPresence, Call, CallbackRequest
 
 # Twilio CallStatus values by how far a call has come. Terminal statuses share the top rank:
@@ -23,7 +24,7 @@ from ivr.models import AgentPresence, Call, CallbackRequest
 STATUS_RANK = {"queued": 0, "initiated": 1, "ringing": 2, "in-progress": 3,
                "completed": 4, "busy": 4, "failed": 4, "no-answer": 4, "canceled": 4}
 TERMINAL_RANK = 4
-PRESENCE_TTL = timedelta(minutes=2)
+PRESENCE_TTL = agent_states.PRESENCE_TTL
 
 
 def direction_of(value: str | None) -> str:
@@ -210,6 +211,8 @@ def apply_status(session: Session, call_sid: str, status: str, *, from_number: s
     else:
         stmt, params = _ADVANCE, {"sid": call_sid, "rank": rank, "status": status}
     if session.execute(stmt, params).rowcount:
+        if rank == TERMINAL_RANK:
+            _end_agent_call(session, call_sid, now)
         return True
     if session.scalar(select(_CALLS.c.id).where(_CALLS.c.call_sid == call_sid)) is not None:
         return False
@@ -217,6 +220,14 @@ def apply_status(session: Session, call_sid: str, status: str, *, from_number: s
     open_call(session, call_sid, from_number=from_number, to_number=to_number, now=now,
               direction=direction_of(direction), status="queued")
     return bool(session.execute(stmt, params).rowcount)
+
+
+def _end_agent_call(session: Session, call_sid: str, now: datetime) -> None:
+    """The call ended: the agent on it goes to wrap-up (ivr.agent_states)."""
+    call = session.scalar(select(Call).where(Call.call_sid == call_sid,
+                                             Call.agent_id.is_not(None)))
+    if call is not None:
+        agent_states.end_call(session, call, now)
 
 
 def agent_by_identity(session: Session, identity: str) -> User | None:
@@ -231,32 +242,27 @@ def agent_by_identity(session: Session, identity: str) -> User | None:
 
 
 def set_availability(session: Session, user: User, available: bool, *,
-                     now: datetime) -> AgentPresence:
+                     now: datetime, wrap_up: timedelta = timedelta(0)) -> AgentPresence:
+    """Available or offline (ivr.agent_states.choose_state has breaks with a reason)."""
+    return agent_states.choose_state(session, user, "available" if available else "offline",
+                                     now=now, wrap_up=wrap_up)
+
+
+def touch_presence(session: Session, user: User, *, now: datetime,
+                   wrap_up: timedelta) -> AgentPresence | None:
+    """The softphone page polls: the console is open; a finished wrap-up is recorded."""
     presence = session.get(AgentPresence, user.id)
-    if presence is None:
-        presence = AgentPresence(user_id=user.id, available=available, changed_at=now,
-                                 seen_at=now)
-        session.add(presence)
-    elif presence.available != available:
-        presence.available = available
-        presence.changed_at = now
-    presence.seen_at = now
+    if presence is not None:
+        agent_states.settle(session, presence, now, wrap_up)
+        if now - presence.seen_at > PRESENCE_TTL / 4:
+            presence.seen_at = now
     return presence
 
 
-def touch_presence(session: Session, user: User, *, now: datetime) -> AgentPresence | None:
-    presence = session.get(AgentPresence, user.id)
-    if presence is not None and now - presence.seen_at > PRESENCE_TTL / 4:
-        presence.seen_at = now
-    return presence
-
-
-def agents_available(session: Session, now: datetime) -> int:
-    """Agents who marked themselves available and whose console is open (seen recently)."""
-    return session.scalar(
-        select(func.count()).select_from(AgentPresence).join(User)
-        .where(AgentPresence.available.is_(True), AgentPresence.seen_at >= now - PRESENCE_TTL,
-               User.active.is_(True))) or 0
+def agents_available(session: Session, now: datetime, *, wrap_up: timedelta) -> int:
+    """Agents available now (not on a call, in wrap-up, on a break or offline) whose
+    console is open (seen recently): what decides priority queue or voicemail."""
+    return agent_states.count_available(session, now, wrap_up)
 
 
 def waiting_calls(session: Session, queue_name: str | None = None,

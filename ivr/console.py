@@ -3,6 +3,9 @@ callback requests, the outbox, click-to-call."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
 from flask import (Blueprint, abort, current_app, jsonify, render_template, request,
                    url_for)
 from flask_babel import gettext as _
@@ -22,10 +25,12 @@ from hotline.telephony.outbox import resend as resend_messages
 from hotline.telephony.signature import public_base
 from hotline.web.transactions import act, committed
 from ivr import callbacks as callback_service
-from ivr import calls, menus
+from ivr import agent_states, calls, menus
+from ivr.agent_figures import agent_figures
 from ivr.models import AgentPresence, CallbackRequest
 from ivr.simulator import answer_next as drive_answer
 from ivr.simulator import hang_up_agent_call
+from sla.kpis import day_bounds
 
 bp = Blueprint("ivr_console", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/ivr")
@@ -42,7 +47,11 @@ def softphone():
     presence = db.session.get(AgentPresence, current_user.id)
     counts = {q: len(calls.waiting_calls(db.session, q))
               for q in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE)}
+    state = agent_states.effective_state(presence, utcnow(),
+                                         agent_states.wrap_up_of(current_app.config))
     return render_template("ivr/softphone.html", presence=presence, counts=counts,
+                           state=state, state_labels=agent_states.STATE_LABELS,
+                           reasons=agent_states.REASON_LABELS,
                            outbox_mode=_outbox_mode(),
                            priority_queue=menus.PRIORITY_QUEUE, normal_queue=menus.NORMAL_QUEUE)
 
@@ -51,12 +60,12 @@ def softphone():
 @login_required
 @require_role(*roles.HOTLINE)
 def availability():
-    value = request.form.get("available")
-    if value not in ("0", "1"):
-        raise ValidationFailed(_("Choose available or away."), fields={"available": value})
-    return act(lambda: calls.set_availability(db.session, current_user, value == "1",
-                                              now=utcnow()),
-               next_url=lambda _presence: url_for("ivr_console.softphone"))
+    """Available, a break with its reason, or offline (ivr.agent_states)."""
+    state, reason = request.form.get("state", ""), request.form.get("reason", "")
+    return act(lambda: agent_states.choose_state(
+        db.session, current_user, state, reason, now=utcnow(),
+        wrap_up=agent_states.wrap_up_of(current_app.config)),
+        next_url=lambda _presence: url_for("ivr_console.softphone"))
 
 
 @bp.route("/softphone/token")
@@ -82,7 +91,8 @@ def token():
 @require_role(*roles.HOTLINE)
 def current():
     """The screen-pop: the caller bridged to this agent and their household file (R30)."""
-    calls.touch_presence(db.session, current_user, now=utcnow())
+    calls.touch_presence(db.session, current_user, now=utcnow(),
+                         wrap_up=agent_states.wrap_up_of(current_app.config))
     call = calls.current_call_of(db.session, current_user)
     counts = {q: len(calls.waiting_calls(db.session, q))
               for q in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE)}
@@ -194,3 +204,28 @@ def resend(message_id: int):
     """Queue a failed message again; the delivery worker sends it."""
     return act(lambda: _resend(message_id), next_url=lambda _id: url_for("ivr_console.outbox"),
                saved_message=_("Message #%(id)s will be sent again.", id=message_id))
+
+
+@bp.route("/telephony/agents")
+@login_required
+@require_role(*roles.SUPERVISION)
+def agent_day():
+    """Per-agent figures of one local day (?day=YYYY-MM-DD, today by default) or of the
+    month that day is in (&period=month)."""
+    zone = ZoneInfo(current_app.config["HOTLINE_TIMEZONE"])
+    now = utcnow()
+    raw = request.args.get("day", "")
+    try:
+        day = date.fromisoformat(raw) if raw else now.astimezone(zone).date()
+    except ValueError:
+        raise ValidationFailed(_("The day must be a date (YYYY-MM-DD)."),
+                               fields={"day": raw}) from None
+    month = request.args.get("period") == "month"
+    start, end = day_bounds(day, zone)
+    if month:
+        first = day.replace(day=1)
+        start = day_bounds(first, zone)[0]
+        end = day_bounds((first + timedelta(days=32)).replace(day=1), zone)[0]
+    rows = agent_figures(db.session, start, end, now=now,
+                         wrap_up=agent_states.wrap_up_of(current_app.config))
+    return render_template("ivr/agent_figures.html", rows=rows, day=day, month=month)

@@ -105,6 +105,29 @@ def ask_order_number() -> list[Line]:
                    "pound key."))]
 
 
+# R27: a look-up is spoken only to its holder; a caller whose number is not registered
+# keys the last 4 digits of a registered phone, with this many tries before an agent.
+VERIFY_ATTEMPTS = 2
+
+
+def ask_last_digits() -> list[Line]:
+    return [Line(_("To protect your privacy, please enter the last 4 digits of the phone "
+                   "number registered for it."))]
+
+
+def verify_failed() -> list[Line]:
+    return [Line(_("Those digits do not match."))]
+
+
+def last_digits(value: str | None) -> str | None:
+    return digits_only(value, min_len=4, max_len=4)
+
+
+def verify_next(failed: int) -> str:
+    """After `failed` wrong answers: "retry" or, at VERIFY_ATTEMPTS, "agent"."""
+    return "agent" if failed >= VERIFY_ATTEMPTS else "retry"
+
+
 def ask_area(areas: Sequence[tuple[str, str]]) -> list[Line]:
     """`areas`: (key, spoken name) pairs in the order of the numbered list."""
     lines = [Line(_("Please choose your area."))]

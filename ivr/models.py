@@ -112,8 +112,29 @@ class AgentPresence(Base):
     __tablename__ = "agent_presence"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    # Whether the agent chose to work (available, or on a call / in wrap-up from there).
     available: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The agent's state (ivr.agent_states.STATES) since `changed_at`; a wrap-up older than
+    # IVR_WRAP_UP_SECONDS counts as available (computed, no timer).
+    state: Mapped[str] = mapped_column(String(16), default="offline", server_default="offline")
+    reason: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class AgentStateChange(Base):
+    """Every change of an agent's state with its time: the per-agent figures and the
+    wallboard's time in state come from these."""
+
+    __tablename__ = "agent_state_changes"
+    __table_args__ = (Index("ix_agent_state_changes_user_id_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16), default="")
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         NavItem("ivr_console.callbacks", _l("Callbacks"), roles.HOTLINE, order=22),
         NavItem("ivr_calls.index", _l("Calls"), roles.HOTLINE, order=23),
         NavItem("ivr_console.outbox", _l("Messages"), roles.HOTLINE, order=24),
+        NavItem("ivr_console.agent_day", _l("Agents by day"), roles.SUPERVISION, order=25),
     ]
     if simulator.enabled(app):
         reg.nav.append(NavItem("ivr_simulator.page", _l("Phone simulator"), simulator.ROLES,

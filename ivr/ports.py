@@ -33,6 +33,11 @@ class OrderDesk(Protocol):
     def status(self, session: Session, number: str) -> OrderStatus | None:
         """Look up an order by its number (with or without the WO- prefix and dashes)."""
 
+    def is_holder(self, session: Session, number: str, *, caller: str | None = None,
+                  last_digits: str = "") -> bool:
+        """R27: whether the calling number, or the last 4 digits the caller keyed, belong to
+        the order's contact phone or its account's phones. Never the numbers themselves."""
+
     def log_voicemail(self, session: Session, report: VoicemailReport, *,
                       now: datetime) -> str:
         """Open a work order from a recorded message; return its number."""

@@ -11,7 +11,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
 from hotline.extensions import db
-from ivr import calls, menus
+from ivr import agent_states, calls, menus
 from ivr.menus import _
 from ivr.models import Call, CallbackRequest
 from ivr.twiml import say, text, twiml, url, voice_of
@@ -88,6 +88,8 @@ def queue_done():
     result = request.form.get("QueueResult", "")
     calls.close_from_queue(db.session, call, result, now=utcnow(), due_in=_callback_due(),
                            sms_body=_callback_sms(language), short_abandon=_short_abandon())
+    if result == "bridged":  # the bridged call is over: its agent goes to wrap-up
+        agent_states.end_call(db.session, call, utcnow())
     response = VoiceResponse()
     if result in ("leave", "queue-full", "error", "system-error"):
         say(response, menus.callback_confirmed(), language)
@@ -102,6 +104,8 @@ def queue_connect():
     call = request_call()
     agent = calls.agent_by_identity(db.session, request.args.get("agent", ""))
     calls.mark_answered(call, agent, utcnow(), _int_form("QueueTime"))
+    if agent is not None and call.agent_id == agent.id:
+        agent_states.start_call(db.session, agent, call, utcnow())
     response = VoiceResponse()
     say(response, menus.connecting_caller(), call.language)
     return respond(response)
@@ -117,6 +121,13 @@ def agent():
     if user is None:
         response.say(text(_("You are not an agent of this hotline."), language),
                      **voice_of(language))
+        response.hangup()
+        return twiml(response)
+    wrap_up = agent_states.wrap_up_of(current_app.config)
+    if not agent_states.is_available(db.session, user, utcnow(), wrap_up):
+        # Only an available agent is bridged: not on a call, in wrap-up, on a break, offline.
+        response.say(text(_("You are not available. Set your state to available to take "
+                            "calls."), language), **voice_of(language))
         response.hangup()
         return twiml(response)
     for queue in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE):

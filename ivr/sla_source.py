@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.directory.phones import masked
+from ivr import agent_states
 from ivr.calls import waiting_calls
 from ivr.models import Call
-from sla.ports import CallFact
+from sla.ports import AgentStateFact, CallFact
 
 
 def _fact(call: Call) -> CallFact:
@@ -38,3 +40,14 @@ class IvrCallSource:
 
     def waiting(self, session: Session, now: datetime) -> list[CallFact]:
         return [_fact(c) for c in waiting_calls(session) if c.entered_queue_at <= now]
+
+
+def agent_board(session: Session, now: datetime) -> list[AgentStateFact]:
+    """The sla AgentBoard port: each signed-in agent's state and since when."""
+    facts = []
+    for row in agent_states.board(session, now, agent_states.wrap_up_of(current_app.config)):
+        label = str(agent_states.STATE_LABELS[row.state])
+        if row.reason in agent_states.REASON_LABELS:
+            label = f"{label} ({agent_states.REASON_LABELS[row.reason]})"
+        facts.append(AgentStateFact(row.name, row.state, label, row.since))
+    return facts

@@ -67,6 +67,9 @@ class StormData:
     agent: str = "agent"  # the username that answers queued calls
     # account id -> its area's code: a known caller's outage look-up is "outages:<code>"
     account_areas: dict[int, str] = field(default_factory=dict)
+    # What a holder knows (R27): the digits keyed for an account or an order -> the last 4
+    # digits of its registered phone, keyed when the caller's number does not match.
+    holder_digits: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -152,6 +155,11 @@ class StormCall:
             if digits is not None:
                 body = yield Webhook(expect(body, "gather")["action"],
                                      self.params(Digits=digits), self.pause(3, 6), kind="lookup")
+                step = read(parse(body)).next
+                if step.get("type") == "gather" and "/verify" in step["action"]:
+                    body = yield Webhook(step["action"], self.params(
+                        Digits=self.data.holder_digits.get(digits, "0000")), self.pause(3, 6),
+                        kind="verify")
             # Self-served: the answer is spoken, then Twilio follows the Redirect to the menu.
             body = yield Webhook(expect(body, "redirect")["url"], self.params(),
                                  self.pause(4, 8), kind="main")

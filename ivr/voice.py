@@ -16,6 +16,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
 from hotline.directory.models import Area, CustomerAccount
+from hotline.directory.phones import holder_matches
 from hotline.directory.services import account_by_number, caller_accounts
 from hotline.extensions import db
 from hotline.outages.queries import active_or_upcoming
@@ -217,9 +218,75 @@ def balance():
             say(response, menus.account_not_found(), language)
         retry_or_agent(response, call, language, attempt, menus.ask_account_number(),
                        "/ivr/balance", num_digits=None, finish_on_key="#", timeout=8)
-    else:
+    elif _account_holder(account, caller=call.from_number):
         call.add_step("balance")
         _self_served(response, language, menus.balance_lines(_balance_fact(account), language))
+    else:
+        _ask_last_digits(response, language, "/ivr/balance/verify", account=digits, failed=0)
+    return respond(response)
+
+
+# Private look-ups (R27): a balance or an order's status is spoken only to its holder --------
+
+def _account_holder(account: CustomerAccount, *, caller: str | None = None,
+                    last_digits: str = "") -> bool:
+    return holder_matches([p.e164 for p in account.phones], caller=caller,
+                          last_digits=last_digits)
+
+
+def _ask_last_digits(response: VoiceResponse, language: str, path: str, **params) -> None:
+    gather(response, menus.ask_last_digits(), language, url(path, lang=language, **params),
+           num_digits=4, timeout=8)
+
+
+def request_failed() -> int:
+    try:
+        return max(0, min(int(request.args.get("failed", 0)), menus.VERIFY_ATTEMPTS))
+    except ValueError:
+        return 0
+
+
+def _not_verified(response: VoiceResponse, call: Call, language: str, path: str,
+                  **params) -> None:
+    """Wrong or no digits: ask again, or after VERIFY_ATTEMPTS failures offer an agent."""
+    failed = request_failed() + 1
+    say(response, menus.verify_failed(), language)
+    if menus.verify_next(failed) == "agent":
+        call.add_step("verify-failed")
+        to_queue(response, call, language, menus.NORMAL_QUEUE)
+    else:
+        _ask_last_digits(response, language, path, failed=failed, **params)
+
+
+@bp.route("/balance/verify", methods=["POST"])
+def balance_verify():
+    language = request_language()
+    call = request_call(language)
+    response = VoiceResponse()
+    number = menus.account_digits(request.args.get("account"))
+    account = account_by_number(db.session, number) if number else None
+    digits = menus.last_digits(request.form.get("Digits")) or ""
+    if account is not None and _account_holder(account, last_digits=digits):
+        call.add_step("balance")
+        _self_served(response, language, menus.balance_lines(_balance_fact(account), language))
+    else:
+        _not_verified(response, call, language, "/ivr/balance/verify", account=number)
+    return respond(response)
+
+
+@bp.route("/order-status/verify", methods=["POST"])
+def order_status_verify():
+    language = request_language()
+    call = request_call(language)
+    response = VoiceResponse()
+    number = menus.order_digits(request.args.get("order"))
+    desk = order_desk()
+    digits = menus.last_digits(request.form.get("Digits")) or ""
+    found = desk.status(db.session, number) if (number and desk and digits) else None
+    if found is not None and desk.is_holder(db.session, number, last_digits=digits):
+        _speak_order(response, call, language, found)
+    else:
+        _not_verified(response, call, language, "/ivr/order-status/verify", order=number)
     return respond(response)
 
 
@@ -285,9 +352,17 @@ def order_status():
             say(response, menus.order_not_found(), language)
         retry_or_agent(response, call, language, attempt, menus.ask_order_number(),
                        "/ivr/order-status", num_digits=None, finish_on_key="#", timeout=8)
+    elif desk.is_holder(db.session, digits, caller=call.from_number):
+        _speak_order(response, call, language, found)
     else:
-        call.add_step("order-status")
-        department = found.department_name_en if language == "en" else found.department_name_zh
-        fact = menus.OrderFact(found.number, found.status, department, found.due_at)
-        _self_served(response, language, menus.order_lines(fact, zone(), language))
+        _ask_last_digits(response, language, "/ivr/order-status/verify", order=digits,
+                         failed=0)
     return respond(response)
+
+
+def _speak_order(response: VoiceResponse, call: Call, language: str, found) -> None:
+    """Status, department and due time only: nothing about who complained (R27)."""
+    call.add_step("order-status")
+    department = found.department_name_en if language == "en" else found.department_name_zh
+    fact = menus.OrderFact(found.number, found.status, department, found.due_at)
+    _self_served(response, language, menus.order_lines(fact, zone(), language))

@@ -4,14 +4,14 @@ transcription fills the order in."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
 from hotline.directory.models import CustomerAccount
 from hotline.extensions import db
 from hotline.telephony.outbox import queue_sms
-from ivr import calls, menus
+from ivr import agent_states, calls, menus
 from ivr.menus import _
 from ivr.models import Call
 from ivr.ports import VoicemailReport
@@ -36,7 +36,8 @@ def report():
         to_queue(response, call, language, menus.NORMAL_QUEUE)
     else:
         call.add_step(f"report:{choice.action}")
-        if calls.agents_available(db.session, utcnow()) > 0 or order_desk() is None:
+        if calls.agents_available(
+                db.session, utcnow(), wrap_up=agent_states.wrap_up_of(current_app.config)) > 0 or order_desk() is None:
             to_queue(response, call, language, menus.PRIORITY_QUEUE)
         else:
             calls.ask_for_agent(call, "", utcnow())  # a hang-up from here on is called back

@@ -74,6 +74,21 @@ class CallSource(Protocol):
 
 
 @dataclass(frozen=True)
+class AgentStateFact:
+    """One agent on the wallboard: their state since when (DESIGN.md "People at work")."""
+
+    name: str
+    state: str  # available | on_call | wrap_up | break
+    label: str  # the state (and a break's reason) in the viewer's language
+    since: datetime
+
+
+class AgentBoard(Protocol):
+    def __call__(self, session: Session, now: datetime) -> list[AgentStateFact]:
+        """The agents signed in now (not offline), by name."""
+
+
+@dataclass(frozen=True)
 class CategoryCount:
     area_id: int | None
     category: str
@@ -180,6 +195,7 @@ class SlaPorts:
     subject_tables: dict[str, SubjectTable] = field(default_factory=dict)
     clusters: ClusterSource | None = None
     calls: CallSource | None = None
+    agent_board: AgentBoard | None = None
     order_stats: OrderStats | None = None
     order_report: OrderReport | None = None
     order_backlog: OrderBacklog | None = None

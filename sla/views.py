@@ -94,6 +94,7 @@ def wallboard():
                                                   settings.threshold_seconds),
         today=service_level.summary(session, start, end),
         intervals=service_level.recent_intervals(session, now, 8),
+        agents=ports().agent_board(session, now) if ports().agent_board else None,
         refresh=int(current_app.config["HOTLINE_WALLBOARD_REFRESH_SECONDS"]))
 
 

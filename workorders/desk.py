@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from sla.settings import SlaContext, current_context
 from workorders.services.lookup import (CallerStatus, add_voicemail_transcription,
-                                       open_from_voicemail, status_for_caller)
+                                       caller_is_holder, open_from_voicemail,
+                                       status_for_caller)
 
 
 class WorkOrderDesk:
@@ -25,6 +26,12 @@ class WorkOrderDesk:
         """Same fields as `ivr.ports.OrderStatus`: number, status, department names, the
         next running deadline the caller cares about. Never who complained (R27)."""
         return status_for_caller(session, number)
+
+    def is_holder(self, session: Session, number: str, *, caller: str | None = None,
+                  last_digits: str = "") -> bool:
+        """R27: the caller's number or keyed last 4 digits match the order's contact or its
+        account's phones (a yes/no; the numbers stay here)."""
+        return caller_is_holder(session, number, caller=caller, last_digits=last_digits)
 
     def log_voicemail(self, session: Session, report, *, now: datetime) -> str:
         """`report` has the fields of `ivr.ports.VoicemailReport`. Returns the number."""

@@ -37,3 +37,15 @@ def masked(e164: str) -> str:
     if len(e164) < 8:
         return "*" * len(e164)
     return e164[:6] + "*" * (len(e164) - 10) + e164[-4:]
+
+
+def holder_matches(phones, *, caller: str | None = None, last_digits: str = "") -> bool:
+    """R27: whether a caller is the holder of an order or account whose registered numbers
+    are `phones` (E.164): the calling number is one of them, or the caller keyed the last
+    four digits of one of them. Only this yes/no leaves the owner of the numbers."""
+    numbers = [p for p in phones if p]
+    e164 = try_e164(caller) if caller else None
+    if e164 is not None and e164 in numbers:
+        return True
+    digits = (last_digits or "").strip()
+    return len(digits) == 4 and digits.isdigit() and any(p.endswith(digits) for p in numbers)

@@ -81,3 +81,52 @@ def test_outbox_claims_migration_keeps_every_message(backend, tmp_path):
             db.engine.dispose()
         if backend == "postgresql":
             drop_scratch(url)
+
+
+def test_agent_states_migration_keeps_who_was_available(backend, tmp_path):
+    """ivr_0005 turns agent_presence's boolean into a state: an agent who was available
+    stays available, one who was away is offline; nothing is lost."""
+    from datetime import datetime, timezone
+
+    from alembic import command
+
+    from hotline.app import create_app
+    from hotline.clock import FixedClock
+    from tests.conftest import PG_URL, T0, base_config
+    from tests.databases import create_scratch, drop_scratch
+
+    url = (create_scratch(PG_URL, prefix="hotline_mig") if backend == "postgresql"
+           else f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    app = create_app(base_config(url, str(tmp_path), FixedClock(T0)))
+    try:
+        upgrade(app)
+        with app.app_context():
+            command.downgrade(alembic_config(app), "ivr_0004")
+            when = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+            users = db.metadata.tables["users"]
+            with db.engine.begin() as conn:
+                assert "state" not in {
+                    c["name"] for c in inspect(conn).get_columns("agent_presence")}
+                for n, name in enumerate(("wang", "li"), 1):
+                    conn.execute(users.insert().values(
+                        id=n, username=name, display_name="", role="agent", locale="zh_CN",
+                        phone="", password_hash="x", active=True, absent=False,
+                        created_at=when))
+                conn.execute(text(
+                    "INSERT INTO agent_presence (user_id, available, changed_at, seen_at) "
+                    "VALUES (1, :yes, :when, :when), (2, :no, :when, :when)"),
+                    {"yes": True, "no": False, "when": when})
+        upgrade(app)
+        with app.app_context():
+            with db.engine.connect() as conn:
+                rows = conn.execute(text(
+                    "SELECT user_id, available, state, reason, call_id FROM agent_presence "
+                    "ORDER BY user_id")).all()
+            db.engine.dispose()
+        assert [tuple(r) for r in rows] == [(1, True, "available", "", None),
+                                            (2, False, "offline", "", None)]
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if backend == "postgresql":
+            drop_scratch(url)

@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 from twilio.request_validator import RequestValidator
 
+from hotline.directory.phones import holder_matches
 from ivr.driver import read
 from hotline.registry import registry
 from ivr.ports import IvrPorts, OrderStatus, VoicemailReport
@@ -55,10 +56,19 @@ class FakeDesk:
     voicemails: list[VoicemailReport] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
     transcriptions: list[tuple[str, str]] = field(default_factory=list)
+    # order number -> the contact's E.164; like the real desk, only a yes/no leaves it (R27)
+    contacts: dict[str, str] = field(default_factory=dict)
+    holder_checks: list[tuple[str, str | None, str]] = field(default_factory=list)
 
     def status(self, session, number: str) -> OrderStatus | None:
         self.lookups.append(number)
         return self.orders.get(number)
+
+    def is_holder(self, session, number: str, *, caller: str | None = None,
+                  last_digits: str = "") -> bool:
+        self.holder_checks.append((number, caller, last_digits))
+        return holder_matches([self.contacts.get(number, "")], caller=caller,
+                              last_digits=last_digits)
 
     def log_voicemail(self, session, report: VoicemailReport, *, now: datetime) -> str:
         self.voicemails.append(report)

@@ -103,6 +103,9 @@ def test_caller_presses_0_and_an_agent_answers_with_the_screen_pop(app, session,
     assert "排队" in caller.inner_text("#state")
 
     agent.goto(f"{live_server}/softphone")
+    # Only an available agent is bridged (issue 11 item 2): become available first.
+    agent.click("form:has(input[name='state'][value='available']) button")
+    agent.wait_for_selector("#availability[data-state='available']")
     agent.click("#answer-next")
     agent.wait_for_selector("#current-call")
     popup = agent.inner_text("#current-call")

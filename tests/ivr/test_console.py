@@ -1,5 +1,7 @@
 """The agent console: availability, voice tokens, screen-pop, callbacks, outbox, click-to-call."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -16,6 +18,9 @@ def _csrf(client):
     return csrf_token_from(client.get("/softphone").get_data(as_text=True))
 
 
+WRAP = timedelta(seconds=30)
+
+
 def test_availability_toggle_and_presence(client, session, login_as, clock):
     from ivr.calls import agents_available
 
@@ -23,13 +28,13 @@ def test_availability_toggle_and_presence(client, session, login_as, clock):
     session.commit()
     login_as(agent)
     assert client.post("/softphone/availability",
-                       data={"available": "1", "csrf_token": _csrf(client)}).status_code == 302
-    assert agents_available(session, clock.now()) == 1
+                       data={"state": "available", "csrf_token": _csrf(client)}).status_code == 302
+    assert agents_available(session, clock.now(), wrap_up=WRAP) == 1
     clock.advance(minutes=3)  # the console tab was closed: presence expires
-    assert agents_available(session, clock.now()) == 0
+    assert agents_available(session, clock.now(), wrap_up=WRAP) == 0
     client.get("/softphone/current")
-    assert agents_available(session, clock.now()) == 1
-    bad = client.post("/softphone/availability", data={"available": "x",
+    assert agents_available(session, clock.now(), wrap_up=WRAP) == 1
+    bad = client.post("/softphone/availability", data={"state": "x",
                                                         "csrf_token": _csrf(client)})
     assert bad.status_code == 422
     session.expire_all()
@@ -38,7 +43,7 @@ def test_availability_toggle_and_presence(client, session, login_as, clock):
 
 def test_availability_needs_csrf(client, session, login_as):
     login_as(make_user(session, role="agent"))
-    assert client.post("/softphone/availability", data={"available": "1"}).status_code == 400
+    assert client.post("/softphone/availability", data={"state": "available"}).status_code == 400
 
 
 def test_staff_cannot_open_the_softphone(client, session, login_as):

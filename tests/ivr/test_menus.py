@@ -100,3 +100,24 @@ def test_every_order_status_is_spoken_in_words_never_as_its_code(app, status):
 def test_an_unknown_status_is_not_spoken_as_a_code():
     (line,) = menus.order_lines(menus.OrderFact("WO-1", "mystery", None, None), ZONE, "en")
     assert line.params["status"].message == "being processed"
+
+
+def test_last_digits_and_verify_attempts_r27():
+    from ivr.menus import VERIFY_ATTEMPTS, last_digits, verify_next
+
+    assert last_digits("5678") == "5678" and last_digits("5678#") == "5678"
+    assert last_digits("567") is None and last_digits("56789") is None
+    assert last_digits("") is None and last_digits(None) is None
+    assert VERIFY_ATTEMPTS == 2
+    assert verify_next(1) == "retry" and verify_next(2) == "agent"
+
+
+def test_holder_matches_by_number_or_last_digits_r27():
+    from hotline.directory.phones import holder_matches
+
+    phones = ["+8613912345678", ""]
+    assert holder_matches(phones, caller="13912345678")
+    assert not holder_matches(phones, caller="anonymous")
+    assert holder_matches(phones, last_digits="5678")
+    assert not holder_matches(phones, last_digits="0000")
+    assert not holder_matches([""], last_digits="")  # an empty contact matches nothing

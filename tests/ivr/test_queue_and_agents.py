@@ -93,7 +93,10 @@ def test_abandoned_call_creates_a_callback_request_r3(make_caller, session, twil
 
 
 def test_agent_answers_at_a_known_delay_r1(make_caller, session, clock, twilio_post):
+    from ivr.calls import set_availability
+
     agent = make_user(session, role="agent", username="wang")
+    set_availability(session, agent, True, now=clock.now())
     session.commit()
     caller, step = _queued(make_caller)
     asked = clock.now()

@@ -12,8 +12,11 @@ CALLER = "+8613912345678"
 
 
 @pytest.fixture
-def api(client, session, login_as):
+def api(client, session, login_as, clock):
+    from ivr.calls import set_availability
+
     agent = make_user(session, role="agent", username="sim", locale="en")
+    set_availability(session, agent, True, now=clock.now())  # only an available agent answers
     make_customer(session, phones=(CALLER,), name="王五")
     session.commit()
     login_as(agent)

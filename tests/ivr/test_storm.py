@@ -50,10 +50,13 @@ def data(session, desk):
     session.commit()
     desk.orders["202611240001"] = OrderStatus("WO-20261124-0001", "dispatched", "维修部",
                                               "Maintenance", None)
+    desk.contacts["202611240001"] = "+8613900000042"  # no caller's number: R27 asks
     return StormData(known_callers=[(a.phones[0].e164, a.id) for a in known],
                      account_numbers=[a.account_number for a in known],
                      order_numbers=["WO-20261124-0001"], area_codes=["A1", "A2", "A3"],
-                     account_areas={a.id: a.area.code for a in known})
+                     account_areas={a.id: a.area.code for a in known},
+                     holder_digits={**{a.account_number: a.phones[0].e164[-4:] for a in known},
+                                    "202611240001": "0042"})
 
 
 def test_every_path_is_walked_and_every_record_checks_out(server, data, session):

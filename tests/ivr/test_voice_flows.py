@@ -112,9 +112,40 @@ def test_balance_by_account_number_and_retries(make_caller, session, household):
     caller.press("999999")
     assert caller.said("We could not find that account number.")
     caller.press("100201")
+    # R27: not the account's registered number, so the holder's last 4 digits first.
+    assert caller.said("please enter the last 4 digits of the phone number registered")
+    assert not caller.said("56.50")
+    caller.press("5678")
     assert caller.said("the balance due is 56.50 yuan")
     call = _call(session, caller.sid)
     assert "balance" in call.ivr_path
+
+
+def test_balance_by_account_number_from_a_registered_phone_r27(make_caller, session,
+                                                               household):
+    other = make_customer(session, area=household.area, phones=("+8613600000001",),
+                          account_number="100202", balance_due=Decimal("9.00"))
+    session.commit()
+    caller = make_caller("+8613600000001")  # registered on 100202, asks for 100201
+    caller.request("/ivr/voice?lang=en")
+    caller.press("1")
+    assert caller.said("Account 1 0 0 2 0 2: the balance due is 9.00 yuan.")
+    assert other.account_number == "100202"
+
+
+def test_balance_wrong_digits_twice_then_agent_r27(make_caller, session, household):
+    caller = make_caller("+8613700000009")
+    caller.request("/ivr/voice?lang=en")
+    caller.press("1")
+    caller.press("100201")
+    caller.press("1234")
+    assert caller.said("Those digits do not match.")
+    step = caller.press("0000")
+    assert step["type"] == "queue" and step["name"] == "hotline"
+    assert caller.heard.count("Those digits do not match.") == 2
+    assert not any("56.50" in text for text in caller.heard)
+    call = _call(session, caller.sid)
+    assert "verify-failed" in call.ivr_path and call.asked_at is not None  # sent to the queue
 
 
 def test_outages_by_choosing_an_area(make_caller, session, clock, household):
@@ -136,17 +167,72 @@ def test_outages_in_my_area_say_none(make_caller, household, session):
     assert path == f"voice>main:2>outages:{household.area.code}"
 
 
-def test_work_order_status_r27(make_caller, desk, session, clock):
+def _order_17(desk, clock):
     desk.orders["202600017"] = OrderStatus("WO-2026-00017", "dispatched", "维修部",
                                            "Maintenance", clock.now() + timedelta(hours=2))
-    caller = make_caller()
+    desk.contacts["202600017"] = CALLER
+
+
+def _heard_order_17(caller) -> bool:
+    return caller.said("Work order W O 2 0 2 6 0 0 0 1 7 is dispatched to the department "
+                       "in charge.")
+
+
+def test_work_order_status_r27(make_caller, desk, session, clock):
+    _order_17(desk, clock)
+    caller = make_caller(CALLER)  # the order's contact
     caller.request("/ivr/voice?lang=en")
     caller.press("3")
     caller.press("202600017")
-    assert caller.said("Work order W O 2 0 2 6 0 0 0 1 7 is dispatched to the department in charge.")
+    assert _heard_order_17(caller)
     assert caller.said("It is handled by Maintenance.")
     assert caller.said("It is due by November 24, 12:00.")
+    assert not caller.said("last 4 digits")
     assert desk.lookups == ["202600017"]
+    # Nothing about who complained is spoken (R27): no digits of the contact's number.
+    assert not any("5678" in text or "5 6 7 8" in text for text in caller.heard)
+
+
+def test_work_order_status_of_another_number_asks_the_last_4_digits_r27(make_caller, desk,
+                                                                         session, clock):
+    _order_17(desk, clock)
+    caller = make_caller("+8613700000004")
+    caller.request("/ivr/voice?lang=en")
+    caller.press("3")
+    step = caller.press("202600017")
+    assert caller.said("please enter the last 4 digits of the phone number registered")
+    assert step["numDigits"] == 4 and not _heard_order_17(caller)
+    caller.press("5678")
+    assert _heard_order_17(caller)
+    assert "order-status" in _call(session, caller.sid).ivr_path
+    assert desk.holder_checks[-1] == ("202600017", None, "5678")
+
+
+def test_work_order_wrong_digits_twice_then_agent_r27(make_caller, desk, session, clock):
+    _order_17(desk, clock)
+    caller = make_caller("+8613700000005")
+    caller.request("/ivr/voice?lang=en")
+    caller.press("3")
+    caller.press("202600017")
+    caller.press("1111")
+    assert caller.said("Those digits do not match.")
+    step = caller.press("2222")
+    assert step["type"] == "queue" and step["name"] == "hotline"
+    assert not _heard_order_17(caller) and not caller.said("Maintenance")
+    call = _call(session, caller.sid)
+    assert "verify-failed" in call.ivr_path and "order-status" not in call.ivr_path
+    assert call.asked_at is not None  # sent to the queue
+
+
+def test_work_order_verify_in_mandarin(make_caller, desk, session, clock):
+    _order_17(desk, clock)
+    caller = make_caller("+8613700000006")
+    caller.dial()
+    caller.press("3")
+    caller.press("202600017")
+    assert caller.said("为保护您的隐私，请输入登记电话号码的后4位。")
+    caller.press("0000")
+    assert caller.said("您输入的号码不符。")
 
 
 def test_work_order_not_found_twice_then_agent(make_caller, desk, session):
@@ -178,7 +264,7 @@ def test_leak_report_goes_to_the_priority_queue_when_an_agent_is_available(
     agent = make_user(session, role="agent", username="li")
     session.commit()
     login_as(agent)
-    client.post("/softphone/availability", data={"available": "1",
+    client.post("/softphone/availability", data={"state": "available",
                                                   "csrf_token": _csrf(client)})
     caller = make_caller()
     caller.request("/ivr/voice?lang=en")

@@ -41,10 +41,20 @@ def _asks_for_agent(make_caller, clock):
     return caller, step
 
 
+def _available_agent(session, clock):
+    """An agent who chose "available": only such an agent is bridged (issue 11 item 2)."""
+    from ivr import agent_states
+
+    agent = make_user(session, role="agent", username="wang")
+    agent_states.choose_state(session, agent, "available", now=clock.now(),
+                              wrap_up=timedelta(seconds=30))
+    session.commit()
+    return agent
+
+
 def test_answer_time_runs_from_the_real_queue_entry_and_matches_queue_time_r1(
         make_caller, twilio_post, session, clock):
-    make_user(session, role="agent", username="wang")
-    session.commit()
+    _available_agent(session, clock)
     caller, step = _asks_for_agent(make_caller, clock)
     asked = clock.now()
     clock.advance(seconds=PROMPT_SECONDS)  # Twilio queues the caller after the prompt
@@ -67,8 +77,7 @@ def test_an_agent_who_dials_during_the_prompt_is_bridged_when_twilio_queues_the_
         make_caller, twilio_post, session, clock):
     """`<Dial><Queue>` waits on an empty queue; the caller still hearing the hold prompt
     is about to be queued, so the agent is sent to the queue."""
-    make_user(session, role="agent", username="wang")
-    session.commit()
+    _available_agent(session, clock)
     caller, _ = _asks_for_agent(make_caller, clock)
     root = check_twiml(twilio_post("/ivr/agent", {"CallSid": "CAagent", "From": "client:wang",
                                                   "To": "APxxx"}).get_data(as_text=True))

@@ -79,7 +79,7 @@ def test_a_call_to_an_order_logs_no_number_and_no_name(app, session, clock, serv
     assert http.post(f"{server}/login", data={"username": "wang", "password": "password123",
                                               "csrf_token": csrf_token_from(page)}).ok
     csrf = {"X-CSRFToken": csrf_token_from(http.get(f"{server}/").text)}
-    http.post(f"{server}/softphone/availability", data={"available": "1"}, headers=csrf)
+    http.post(f"{server}/softphone/availability", data={"state": "available"}, headers=csrf)
 
     # The caller dials from a number typed with spaces and asks for an agent.
     call = http.post(f"{server}/simulator/api/start", json={"from": "138 0013 8000"},

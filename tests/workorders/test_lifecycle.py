@@ -343,6 +343,15 @@ def test_desk_answers_the_ivr_protocol(session, world, clock):
     status = desk.status(session, number.replace("-", ""))
     assert status.number == number and status.status == "dispatched"
     assert status.department_name_en == world.maint_north.name_en
+    # R27: the caller's number or the last 4 digits of the contact's / account's phone.
+    key = number.replace("-", "")
+    assert desk.is_holder(session, key, caller="+8613912345678")
+    assert desk.is_holder(session, key, caller="13912345678")
+    assert not desk.is_holder(session, key, caller="+8613700000000")
+    assert desk.is_holder(session, key, last_digits="5678")
+    assert not desk.is_holder(session, key, last_digits="1234")
+    assert not desk.is_holder(session, key, last_digits="")
+    assert not desk.is_holder(session, "999999999", caller="+8613912345678")
 
 
 def test_queue_sorts_by_the_earliest_running_deadline(session, world, create, act, clock):

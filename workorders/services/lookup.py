@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from hotline.directory.models import CustomerAccount
-from hotline.directory.phones import try_e164
+from hotline.directory.phones import holder_matches, try_e164
 from hotline.errors import ValidationFailed
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
@@ -45,6 +45,19 @@ def status_for_caller(session: Session, number: str) -> CallerStatus | None:
                         department_name_zh=dept.name_zh if dept else None,
                         department_name_en=dept.name_en if dept else None,
                         due_at=next_customer_due(session, shown))
+
+
+def caller_is_holder(session: Session, number: str, *, caller: str | None = None,
+                     last_digits: str = "") -> bool:
+    """R27: whether the caller may hear the order's status: the calling number, or the last
+    4 digits the caller keyed, belong to the order's contact phone or to a phone registered
+    on the order's account. Only the yes/no leaves this function, never the numbers."""
+    order = order_by_number(session, number)
+    if order is None:
+        return False
+    phones = [order.contact_phone] + ([p.e164 for p in order.account.phones]
+                                      if order.account else [])
+    return holder_matches(phones, caller=caller, last_digits=last_digits)
 
 
 NO_TRANSCRIPTION = "(voicemail, no transcription)"
