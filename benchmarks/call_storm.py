@@ -1,21 +1,14 @@
-"""Call storm (DESIGN.md, "Performance targets"; not part of the test suite).
+"""Call storm (DESIGN.md, "Performance targets"; benchmarks/README.md has the targets).
 
-Starts gunicorn as the Procfile does (gthread workers, bound to 127.0.0.1) on a scratch
-database with the demo data (`hotline db upgrade`, `hotline demo load`), then starts
-`--rate` new calls a second for `--seconds` (ivr/storm.py): each walks the greeting, the
-menu, a self-service look-up or the queue and an agent, and sends status callbacks, all
-with valid Twilio signatures. Meanwhile an agent and a supervisor load console pages.
-Afterwards every call's record is checked. Prints per-webhook latency, errors, console
-latency, the record check, and a bare Flask endpoint's figures under the same gunicorn
-settings as a reference (not a target). Targets: 0 errors, webhook p99 <= 50 ms, every
-record correct (also with --kill-worker: one worker SIGKILLed mid-storm), console p95 <=
-150 ms.
+Gunicorn as in the Procfile, on a scratch database with the demo data; `--rate` new calls a
+second for `--seconds` walk the IVR with signed webhooks (ivr/storm.py) while an agent and a
+supervisor load console pages; then every call record is checked (ivr/storm_check.py).
+A bare Flask endpoint's figures are printed beside them as a reference.
 
     .venv/bin/python benchmarks/call_storm.py [--rate 25] [--seconds 120]
         [--db sqlite|postgresql|both] [--kill-worker] [--workers 4] [--threads 4]
 
-PostgreSQL: a scratch database is created beside HOTLINE_TEST_POSTGRES_URL (default
-postgresql://postgres@127.0.0.1:5432/test) and dropped at the end."""
+PostgreSQL: a scratch database beside HOTLINE_TEST_POSTGRES_URL, dropped at the end."""
 
 from __future__ import annotations
 
@@ -42,8 +35,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from hotline.config import normalise_database_url  # noqa: E402
 from hotline.directory.models import Area, CustomerAccount, CustomerPhone  # noqa: E402
 from ivr.models import Call  # noqa: E402
-from ivr.storm import (STATUS_PATH, Storm, StormData, Webhook, check_records,  # noqa: E402
-                       percentile, summarise)
+from ivr.storm import (STATUS_PATH, Storm, StormData, Webhook, percentile,  # noqa: E402
+                       summarise)
+from ivr.storm_check import check_records  # noqa: E402
 from tests.databases import create_scratch, drop_scratch, server_answers  # noqa: E402
 from workorders.models import WorkOrder  # noqa: E402
 

@@ -10,7 +10,8 @@ from werkzeug.serving import make_server
 
 from hotline.clock import SystemClock
 from ivr.models import Call
-from ivr.storm import MIX, Storm, StormData, check_records, summarise
+from ivr.storm import MIX, Storm, StormData, summarise
+from ivr.storm_check import check_records
 from tests.conftest import TWILIO_TOKEN
 from tests.factories import make_area, make_customer, make_user
 
