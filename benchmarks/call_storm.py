@@ -7,7 +7,6 @@ A bare Flask endpoint's figures are printed beside them as a reference.
 
     .venv/bin/python benchmarks/call_storm.py [--rate 25] [--seconds 120]
         [--db sqlite|postgresql|both] [--kill-worker] [--workers 4] [--threads 4]
-
 PostgreSQL: a scratch database beside HOTLINE_TEST_POSTGRES_URL, dropped at the end."""
 
 from __future__ import annotations
