@@ -40,10 +40,13 @@ MAX_EXAMPLES = int(os.environ.get("HOTLINE_SCHEMATHESIS_EXAMPLES", 5))
 SEED = int(os.environ.get("HOTLINE_SCHEMATHESIS_SEED", 20261124))
 # Requests the document cannot describe as invalid: they name records that must exist (area,
 # category, department codes) or break a rule over several fields (R25 notice periods; a
-# service-level window of at most 31 days). The API answers those with 422 and the field.
+# service-level window of at most 31 days; a calls window whose `since` is before `until`;
+# a caller's number that parses as a phone number; a report month that exists). The API
+# answers those with 422 and the field.
 DATA_DEPENDENT = ["GET /api/v1/outages", "POST /api/v1/outages", "POST /api/v1/workorders",
                   "GET /api/v1/workorders/duplicates", "POST /api/v1/workorders/{number}/actions",
-                  "GET /api/v1/metrics/service-level"]
+                  "GET /api/v1/metrics/service-level", "GET /api/v1/calls",
+                  "GET /api/v1/reports/monthly", "GET /api/v1/reports/assessment"]
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -64,7 +67,7 @@ def base_url(app):
 
 
 @pytest.fixture
-def tokens(session, clock):
+def tokens(session, clock, ctx):
     """Something to read: an area, departments, a household with a balance and a bill, an
     outage and an order in the staff's department."""
     from hotline.outages.services import create_outage
@@ -88,7 +91,7 @@ def tokens(session, clock):
                                       contact_name="王建国", contact_phone="+8613800138000",
                                       account_id=customer.id, area_id=area.id, street="解放路",
                                       house_number="12号", landmark="邮局对面", call_sid="CA1"),
-                    actor=agent, channel="phone", now=clock.now())
+                    actor=agent, channel="phone", now=clock.now(), ctx=ctx)
     made = {name: create_token(session, user.username, now=clock.now())
             for name, user in (("admin", admin), ("staff", staff))}
     session.commit()
