@@ -1,13 +1,14 @@
-"""Every cell written to a CSV or XLSX export goes through `safe_cell`: text that a
-spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage return)
-gets a leading apostrophe, so a caller's words never run as a formula (CSV injection)."""
+"""Typed cells for the report exports (XLSX keeps numbers and dates as such): text that a
+spreadsheet would read as a formula gets a leading apostrophe, so a caller's words never run
+as a formula (CSV injection). The formula starts are `hotline.exports`' (the order list's
+CSV), one list for every export."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from hotline.exports import FORMULA_STARTS
 
 Cell = str | int | float | Decimal | datetime | date | None
 
