@@ -14,6 +14,7 @@ from hotline.telephony.outbox import queue_sms
 from ivr import agent_states, calls, menus
 from ivr.menus import _
 from ivr.models import Call
+from ivr.outage_reports import report_against_outage, running_outage
 from ivr.ports import VoicemailReport
 from ivr.queue_views import callback_policy
 from ivr.twiml import gather, say, text, url
@@ -34,6 +35,9 @@ def report():
                url("/ivr/report", lang=language, attempt=choice.attempt))
     elif choice.action == "agent":
         to_queue(response, call, language, menus.NORMAL_QUEUE)
+    elif choice.action == "no_water" and (outage := running_outage(call)) is not None:
+        call.add_step("report:no_water")
+        report_against_outage(response, call, language, outage)  # no crew is sent
     else:
         call.add_step(f"report:{choice.action}")
         if calls.agents_available(
