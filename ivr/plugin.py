@@ -16,6 +16,7 @@ from ivr.api import bp as api_bp
 from ivr.call_list import bp as call_list_bp
 from ivr.calls import recent_calls_from
 from ivr.console import bp as console_bp
+from ivr.sim_cli import simulate_command
 from ivr.simulator import bp as simulator_bp
 from ivr.voice import bp as voice_bp
 
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (voice_bp, console_bp, simulator_bp, call_list_bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(api_bp)
+    app.cli.add_command(simulate_command)
     reg = registry(app)
     reg.customer_sections.append(CustomerSection("ivr/_household_calls.html",
                                                  household_calls, order=30))
