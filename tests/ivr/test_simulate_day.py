@@ -26,7 +26,7 @@ def run(app, *args):
 def test_a_short_day_agrees_with_twilio_and_records_agent_states(app, session, utility,
                                                                   clock):
     before = clock.now()
-    result = run(app, "--calls", "60", "--agents", "3", "--seed", "7", "--date",
+    result = run(app, "--calls", "40", "--agents", "3", "--seed", "7", "--date",
                  "2026-11-24")
     out = result.output
     assert result.exit_code == 0, out
