@@ -142,7 +142,7 @@ class AgentsMixin:
         if agent.state != "reserved" or agent.epoch != epoch:
             return
         agent.legs += 1
-        agent.leg_sid = f"CAagent{agent.user_id:06d}{agent.legs:06d}{self._tag}"[:34]
+        agent.leg_sid = f"CAagent{agent.user_id:06d}{agent.legs:06d}{self.sid_tag}"[:34]
         body = self.post("/ivr/agent", {
             "AccountSid": "AC" + "0" * 32, "CallSid": agent.leg_sid,
             "From": f"client:{agent.username}", "To": "softphone", "Direction": "inbound",

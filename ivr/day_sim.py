@@ -17,17 +17,17 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import select
 
 from hotline.auth.models import User
 from hotline.clock import FixedClock
 from hotline.directory.models import CustomerAccount, CustomerPhone
 from hotline.extensions import db
-from ivr import agent_states, calls, day_plan
+from ivr import agent_states, day_plan
 from ivr.day_agents import AgentsMixin, SimAgent
 from ivr.driver import post, parse, read
 
@@ -87,7 +87,7 @@ class DaySimulation(AgentsMixin):
         self._seq = 0
         self._done = 0
         self._known = self._directory()
-        self._tag = f"{day:%Y%m%d}{seed:04d}"[-12:]
+        self.sid_tag = f"{day:%Y%m%d}{seed:04d}"[-12:]
         self._last_heartbeat = -1e9
 
     # The event loop ----------------------------------------------------------------------
@@ -147,7 +147,7 @@ class DaySimulation(AgentsMixin):
             phone, account = self.rng.choice(self._known)
         else:
             phone, account = f"+86171{self.rng.randrange(10**8):08d}", None
-        call = SimCall(plan, f"CAsim{self._tag}{plan.n:017d}"[:34], phone, account,
+        call = SimCall(plan, f"CAsim{self.sid_tag}{plan.n:017d}"[:34], phone, account,
                        started=self.t)
         self.result.calls.append(call)
         self.at(self.t + self.rng.uniform(0.2, 1.5), self.status, call, "in-progress")

@@ -78,7 +78,7 @@ def simulate_command(calls_count: int, agent_count: int | None, seed: int, day: 
     sim = DaySimulation(app, day=the_day, zone=zone, calls_count=calls_count,
                         agents=_agents(agent_count), seed=seed, max_seconds=max_seconds,
                         progress=None if quiet else (lambda m: click.echo(m, err=True)))
-    if db.session.scalar(select(Call.id).where(Call.call_sid.like(f"CAsim{sim._tag}%"))):
+    if db.session.scalar(select(Call.id).where(Call.call_sid.like(f"CAsim{sim.sid_tag}%"))):
         raise click.ClickException(
             f"{the_day} was already simulated with seed {seed}: choose another --seed "
             "or --date")
