@@ -54,7 +54,7 @@ def playback(session: Session, call: Call | None, user) -> dict | None:
     copy = recordings.copy_of_call(session, call)
     if copy is None:
         return None
-    return {"call": call, "copy": copy, "allowed": may_play(session, call, user)}
+    return {"call": call, "recording": copy, "allowed": may_play(session, call, user)}
 
 
 def order_recording(order, user) -> dict | None:
