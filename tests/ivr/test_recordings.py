@@ -137,6 +137,19 @@ def test_the_recording_callback_is_stored_on_the_call_once(make_caller, session,
         timedelta(seconds=30)
 
 
+def test_the_calls_api_gives_the_recording(make_caller, session, clock, twilio_post,
+                                           recorded, client):
+    from tests.factories import make_token
+
+    caller = _bridged(make_caller, session, clock, twilio_post)
+    _recording_callback(twilio_post)
+    token = make_token(session, session.scalar(select(Call)).agent, clock.now())
+    session.commit()
+    body = client.get(f"/api/v1/calls/{caller.sid}",
+                      headers={"Authorization": f"Bearer {token}"}).json
+    assert (body["recording_sid"], body["recording_duration"]) == ("RE0001", 73)
+
+
 def test_a_callback_before_the_bridge_request_waits_for_it(make_caller, session, clock,
                                                            twilio_post, recorded):
     _agent(session, clock)
