@@ -269,3 +269,27 @@ def test_a_transient_failure_is_retried_later_and_a_refusal_is_final(
     assert _fetch(app, clock) == {"failed": 1}
     session.expire_all()
     assert session.scalar(select(RecordingCopy)).last_error == "HTTP 404"
+
+
+@pytest.mark.parametrize("lang,language,thanks", [("zh", "cmn-CN", "谢谢，您的描述已记录。"),
+                                                  ("en", "en-US", "Thank you, we have noted")])
+def test_a_voicemail_caller_may_add_a_spoken_sentence(make_caller, session, clock, desk,
+                                                      lang, language, thanks):
+    """Issue 11.5: after the message, `<Gather input="speech">` in the caller's language;
+    its SpeechResult is the order's draft; silence just ends the call."""
+    for spoken in ("楼下爆管", ""):
+        caller = make_caller(CALLER)
+        caller.request(f"/ivr/voice?lang={lang}")
+        caller.press("4")
+        step = caller.press("1")
+        assert step["type"] == "record"
+        caller.request(step["action"], RecordingUrl="https://api.twilio.com/rec/RE7",
+                       RecordingSid=f"RE7{len(spoken)}", RecordingDuration="9")
+        gather = caller.responses[-1].find("Gather")
+        assert (gather.get("input"), gather.get("language")) == ("speech", language)
+        verbs = [v.tag for v in caller.responses[-1]]
+        assert verbs[-2:] == ["Say", "Hangup"]  # silence falls through to the goodbye
+        caller.request(caller.next["action"], **({"SpeechResult": spoken} if spoken else {}))
+        assert caller.next["type"] == "hangup"
+        assert caller.said(thanks) is bool(spoken)
+    assert [text for _number, text in desk.drafts] == ["楼下爆管"]

@@ -294,6 +294,9 @@ def test_leak_report_without_agents_records_a_message_that_becomes_an_order(
                    RecordingSid="RE1", RecordingDuration="12")
     assert caller.said("Your report is registered as work order W O 2 0 2 6 0 0 0 0 1.")
     assert caller.next["type"] == "gather" and caller.next["input"] == "speech"
+    speech = caller.responses[-1].find("Gather")
+    assert (speech.get("language"), speech.get("speechTimeout")) == ("en-US", "auto")
+    assert caller.said("If you wish, say in one sentence what happened and where")
     # Twilio retries the action: no second order, same number.
     caller.request(step["action"], RecordingUrl="https://api.twilio.com/rec/RE1",
                    RecordingSid="RE1", RecordingDuration="12")
