@@ -219,6 +219,7 @@ def hangup():
             post(f"/ivr/queue/done?lang={call.language}",
                  {**base_params(call_sid, caller), "QueueResult": result})
         finish(call_sid, caller)
+        recording_done(_call(call_sid))
     return jsonify({"says": [], "next": {"type": "hangup"}})
 
 
@@ -248,9 +249,13 @@ def hang_up_agent_call(call: Call) -> None:
     post(f"/ivr/queue/done?lang={call.language}",
          {**base_params(call.call_sid, call.from_number), "QueueResult": "bridged"})
     finish(call.call_sid, call.from_number)
+    recording_done(call)
+
+
+def recording_done(call: Call) -> None:
+    """A bridged call on a recorded line is over: the `<Dial record>` of the agent's leg
+    ends with it, and its recording callback names the agent's leg, as Twilio's does."""
     if call.agent_call_sid and recordings.line_records(current_app.config, call.to_number):
-        # The `<Dial record>` of the agent's leg ends with the call: its recording callback
-        # names the agent's leg, as Twilio's does.
         seconds = int((utcnow() - (call.answered_at or utcnow())).total_seconds())
         post(recordings.CALLBACK_PATH, {
             **base_params(call.agent_call_sid, f"client:{call.agent.username}"
