@@ -32,7 +32,8 @@ MENU_STEP = {"main": _l("Main menu"), "to-agent": _l("To an agent"),
              "order-status": _l("Work-order status"), "report": _l("Report"),
              "voicemail": _l("Voicemail"), "callback": _l("Callback requested"),
              "outage-report": _l("Recorded against outage"),
-             "restoration-call": _l("Asked for a call when water is back")}
+             "restoration-call": _l("Asked for a call when water is back"),
+             "described": _l("Spoken description")}
 REPORTED = {"leak": _l("leak"), "no_water": _l("no water")}
 
 

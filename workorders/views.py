@@ -20,6 +20,7 @@ from hotline.directory.services import accounts_by_phone, list_areas, list_depar
 from hotline.errors import NotFound
 from hotline.exports import csv_line
 from hotline.extensions import db
+from hotline.registry import registry
 from hotline.web.transactions import act as act_on, submit
 from sla.settings import current_context
 from workorders import labels, links, schemas
@@ -234,7 +235,8 @@ def _detail(number: str, status: int = 200):
         "workorders/detail.html", order=view,
         events=[event_view(e) for e in queries.events_of(db.session, order)],
         departments=list_departments(db.session), areas=list_areas(db.session),
-        category=order.category), status
+        category=order.category,
+        sections=registry().sections_of_order(order, current_user)), status
 
 
 @bp.route("/<number>")
