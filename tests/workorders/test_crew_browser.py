@@ -13,7 +13,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from tests.ivr.test_browser import browser, live_server, wait_until  # noqa: F401 (fixtures)
+from tests.ivr.test_browser import _login, wait_until
+from tests.ivr.test_browser import browser, live_server  # noqa: F401 (fixtures)
 from workorders.models import OrderPhoto, WorkOrder, WorkOrderEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only, pytest.mark.commits]
@@ -30,14 +31,6 @@ def _fits(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"crew-{name}.png"), full_page=True)
     scroll, inner = page.evaluate(WIDTHS)
     assert scroll <= inner == 390, f"{name}: {scroll} px wide on a {inner} px screen"
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "password123")
-    page.click("form button.primary")
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_crew_flow_on_a_phone(app, session, world, create, live_server, browser,
