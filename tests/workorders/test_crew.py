@@ -294,3 +294,35 @@ def test_queue_is_sorted_by_the_next_deadline_and_pages_by_cursor(session, world
         if after is None:
             break
     assert seen == numbers
+
+
+@pytest.mark.commits
+def test_the_same_form_sent_at_once_twice_does_one_thing(app, session, world, accepted):
+    """Two requests carrying one token race (a double tap on a slow network): the token's
+    unique index lets one through; the other does nothing and says so."""
+    import threading
+
+    from tests.conftest import login
+
+    clients = [app.test_client(), app.test_client()]
+    for c in clients:
+        login(c, world.fixer.username)
+    page = clients[0].get(f"/crew/{accepted.number}").get_data(as_text=True)
+    form = {**_form(page, "note"), "text": "两次提交"}
+    csrf = [csrf_token_from(c.get(f"/crew/{accepted.number}").get_data(as_text=True))
+            for c in clients]
+    start, answers = threading.Barrier(2), []
+
+    def post(i):
+        start.wait()
+        answers.append(clients[i].post(f"/crew/{accepted.number}",
+                                       data={**form, "csrf_token": csrf[i]}).status_code)
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    session.expire_all()
+    assert sorted(answers) == [302, 302]
+    assert len(_events(session, accepted, "note")) == 1

@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hotline.auth.models import User
+from hotline.db import add_once
 from sla.settings import SlaContext
 from workorders.models import Submission, WorkOrder
 from workorders.services.actions import perform
@@ -25,18 +24,13 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 def first_use(session: Session, token: str, order: WorkOrder, user: User, action: str,
               now: datetime) -> bool:
     """Keep `token`; False when it was kept before. Concurrent requests with one token
-    meet at its unique index: the later INSERT waits for the earlier transaction and then
-    fails, inside a savepoint that leaves the request's transaction usable."""
-    if session.scalar(select(Submission.id).where(Submission.token == token)) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(Submission(token=token, order_id=order.id, user_id=user.id,
-                                   action=action, at=now))
-            session.flush()
-    except IntegrityError:
-        return False
-    return True
+    meet at its unique index (`add_once`): the later INSERT waits for the earlier
+    transaction and then fails inside a savepoint, leaving the request's transaction
+    usable."""
+    _row, created = add_once(session, Submission(token=token, order_id=order.id,
+                                                 user_id=user.id, action=action, at=now),
+                             Submission, token=token)
+    return created
 
 
 def perform_once(session: Session, *, token: str | None, user: User, number: str,
