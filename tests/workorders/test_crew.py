@@ -326,3 +326,17 @@ def test_the_same_form_sent_at_once_twice_does_one_thing(app, session, world, ac
     session.expire_all()
     assert sorted(answers) == [302, 302]
     assert len(_events(session, accepted, "note")) == 1
+
+
+def test_the_state_machine_offers_one_arrival_per_acceptance():  # R16 R17
+    from workorders.rules.states import Actor, OrderFacts, Refused, available_actions, check
+
+    crew = Actor(id=1, role="staff", department_ids=frozenset({7}))
+    working = OrderFacts(status="in_progress", department_id=7, owner_id=2)
+    assert "arrive" in available_actions(crew, working)
+    arrived = OrderFacts(status="in_progress", department_id=7, owner_id=2, on_site=True)
+    assert "arrive" not in available_actions(crew, arrived)
+    assert "add_photo" in available_actions(crew, arrived)
+    with pytest.raises(Refused) as refused:
+        check(crew, arrived, "arrive", {})
+    assert refused.value.kind == "state"
