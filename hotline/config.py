@@ -111,6 +111,8 @@ SETTINGS: tuple[Setting, ...] = (
             "P4: still overdue this many working days after the reminder: 督办"),
     Setting("HOTLINE_VISIT_NOTICE_MINUTES", int, 120,
             "R31: a crew that cannot come tells the customer this long before the window"),
+    Setting("HOTLINE_PHOTO_DIR", str, None,
+            "where crews' photos and thumbnails are stored; default instance/photos"),
     Setting("HOTLINE_ENQUIRY_CALL_MINUTES", int, 5,
             "R5: the softphone warns when an enquiry call passes this"),
     Setting("HOTLINE_WALLBOARD_REFRESH_SECONDS", int, 10, "wallboard refresh"),
@@ -155,6 +157,7 @@ def parse(setting: Setting, raw: str) -> Any:
 def defaults(instance_path: str) -> dict[str, Any]:
     values = {s.name: s.default for s in SETTINGS}
     values["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'hotline.sqlite3'}"
+    values["HOTLINE_PHOTO_DIR"] = str(Path(instance_path) / "photos")
     values.update(FIXED)
     return values
 

@@ -34,7 +34,7 @@ ACTION = {
     "resolve": _l("Resolve"), "follow_up": _l("Record follow-up call"),
     "close_on_call": _l("Close (answered on the call)"), "cancel": _l("Cancel"),
     "merge": _l("Merge into master order"), "chase": _l("Chase department"),
-    "note": _l("Add note"), "update_details": _l("Complete caller details"),
+    "note": _l("Add note"), "add_photo": _l("Add photo"), "update_details": _l("Complete caller details"),
     "review_repeat": _l("Manager's review of the repeated complaint"),
     "confirm_theft": _l("Confirm the theft report"),
     "decide_reward": _l("Decide the reporter's reward"),
@@ -69,6 +69,10 @@ STAGE = {"survey": _l("Site survey"), "design": _l("Design"),
 # P3: a supervisor's review of a disputed return.
 RETURN_REVIEW = {"disputed": _l("Disputed, under review"), "upheld": _l("Return upheld"),
                  "overruled": _l("Return overruled")}
+# Why an arrival on site has no location (services.location.MISSING).
+LOCATION_MISSING = {"not_shared": _l("no location: not shared"),
+                    "denied": _l("no location: the browser was not allowed"),
+                    "unavailable": _l("no location: the phone could not tell")}
 VISIT_REQUESTER = {"crew": _l("The crew cannot come"), "customer": _l("The customer asked")}
 CHANNEL = {"phone": _l("Phone"), "console": _l("Console"), "api": _l("API"),
            "voicemail": _l("Voicemail"), "web": _l("Web"), "sms": _l("SMS")}

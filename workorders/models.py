@@ -155,6 +155,9 @@ class WorkOrder(Base):
     # R31: the home-visit window booked with the customer (the events keep every booking).
     visit_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
     visit_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # R16, R17: when the crew reported on site since the department last accepted the order
+    # (one arrival per acceptance: "已到达现场" pressed twice logs one event).
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Cache of the earliest running deadline (sla `deadlines` stay the truth), kept by
     # `services.common.refresh_due` so a queue sorts by due time on an index.
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -263,3 +266,38 @@ class TheftReward(Base):
 
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
     approver: Mapped[User | None] = relationship(foreign_keys=[approver_id])
+
+
+class OrderPhoto(Base):
+    """A photo a crew took on site (JPEG or PNG, checked by content and re-encoded without
+    its metadata), stored under `HOTLINE_PHOTO_DIR` with a thumbnail. `key` names the files
+    and the URL; the bytes are served only to users who may see the order."""
+
+    __tablename__ = "wo_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    content_type: Mapped[str] = mapped_column(String(16))  # image/jpeg | image/png
+    size: Mapped[int] = mapped_column(Integer)  # bytes stored
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+
+    uploaded_by: Mapped[User | None] = relationship()
+
+
+class Submission(Base):
+    """A console form's idempotency token, written in the same transaction as what the form
+    did: the same form sent twice (a double tap, a resend) finds its token and does nothing
+    more."""
+
+    __tablename__ = "wo_submissions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

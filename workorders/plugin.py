@@ -12,11 +12,13 @@ from hotline.registry import CustomerSection, HomePanel, NavItem, registry
 from workorders import models  # noqa: F401 (tables)
 from workorders import labels, panels
 from workorders.api import bp as api_bp
+from workorders.crew import bp as crew_bp
 from workorders.demo import load_demo_orders
 from workorders.views import bp
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.register_blueprint(crew_bp)
     api.register_blueprint(api_bp)
     labels.init_app(app)
     reg = registry(app)
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     reg.customer_sections.append(CustomerSection("workorders/_household_orders.html",
                                                  panels.household_orders, order=20))
     reg.nav += [
+        NavItem("crew.queue", _l("My queue"), (roles.STAFF,), order=19),
         NavItem("workorders.index", _l("Work orders"), roles.EVERYONE, order=20),
         NavItem("workorders.create", _l("New work order"), roles.HOTLINE, order=21),
         NavItem("workorders.follow_ups", _l("Follow-ups"), roles.HOTLINE, order=22),

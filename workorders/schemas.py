@@ -7,6 +7,7 @@ import marshmallow as ma
 from workorders.models import CHANNELS
 from workorders.rules.practice import RETURN_DECISIONS, VISIT_REQUESTERS
 from workorders.rules.states import ACTIONS, FOLLOW_UP_OUTCOMES, STATUSES
+from workorders.services.location import MISSING
 
 
 class VisitSchema(ma.Schema):
@@ -174,6 +175,13 @@ class ActionSchema(ma.Schema):
         "description": "R31: who moves or calls off the visit"})
     decision = ma.fields.String(validate=ma.validate.OneOf(RETURN_DECISIONS), metadata={
         "description": "P3: the supervisor's review of a disputed return"})
+    latitude = ma.fields.Float(allow_nan=False, metadata={
+        "description": "R16/R17 arrive: where the crew is (WGS 84 degrees), with consent"})
+    longitude = ma.fields.Float(allow_nan=False, metadata={"description": "arrive"})
+    accuracy = ma.fields.Float(allow_nan=False, metadata={
+        "description": "arrive: the position's accuracy radius in metres"})
+    location_missing = ma.fields.String(validate=ma.validate.OneOf(MISSING), metadata={
+        "description": "arrive without a position: not_shared, denied or unavailable"})
 
 
 class EventSchema(ma.Schema):

@@ -3,7 +3,6 @@ timeline and the actions this user may do, follow-ups, category and routing-rule
 
 from __future__ import annotations
 
-import marshmallow as ma
 from flask import (Blueprint, Response, current_app, flash, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import get_locale
@@ -21,16 +20,17 @@ from hotline.errors import NotFound
 from hotline.exports import csv_line
 from hotline.extensions import db
 from hotline.registry import registry
-from hotline.web.transactions import act as act_on, submit
+from hotline.web.transactions import submit
 from sla.settings import current_context
-from workorders import labels, links, schemas
+from workorders import labels, links
+from workorders.console_actions import run_action
 from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
 from workorders.models import Category, RoutingRule
 from workorders.rules.states import STATUSES
 from workorders.services import admin, inputs, queries
-from workorders.services.actions import perform
 from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
+from workorders.services.photos import photos_of
 from workorders.services.present import event_view, order_view, order_views
 
 bp = Blueprint("workorders", __name__, url_prefix="/workorders", template_folder="templates")
@@ -235,7 +235,7 @@ def _detail(number: str, status: int = 200):
         "workorders/detail.html", order=view,
         events=[event_view(e) for e in queries.events_of(db.session, order)],
         departments=list_departments(db.session), areas=list_areas(db.session),
-        category=order.category,
+        category=order.category, photos=photos_of(db.session, order.id),
         sections=registry().sections_of_order(order, current_user)), status
 
 
@@ -246,35 +246,12 @@ def detail(number: str):
     return _detail(number)
 
 
-class ConsoleActionSchema(schemas.ActionSchema):
-    new_due = ma.fields.String()  # a datetime-local field: local time, no zone
-    window_start = ma.fields.String()
-    window_end = ma.fields.String()
-
-    class Meta:
-        unknown = ma.EXCLUDE
-
-
 @bp.route("/<number>/act", methods=["POST"])
 @login_required
 @require_role(*roles.EVERYONE)
 def act(number: str):
-    visible_order(db.session, current_user, number)  # 404 before anything else
-    raw = {k: v for k, v in request.form.items() if k != "csrf_token" and v.strip()}
-    try:
-        data = ConsoleActionSchema().load(raw)
-    except ma.ValidationError as err:
-        flash(_("Please check the form: %(fields)s", fields=", ".join(sorted(err.messages))),
-              "error")
-        return _detail(number, 422)
-    return act_on(
-        lambda: perform(db.session, user=current_user, number=number, action=data["action"],
-                        version=data.get("version"),
-                        params=inputs.action_params(db.session, data), now=utcnow(),
-                        ctx=current_context(db.session)),
-        saved_message=_("Done: %(action)s", action=labels.label(labels.ACTION, data["action"])),
-        next_url=lambda _order: url_for("workorders.detail", number=number),
-        refused=lambda err: _detail(number, err.status))
+    return run_action(number, next_url=lambda: url_for("workorders.detail", number=number),
+                      page=lambda status: _detail(number, status))
 
 
 # --- admin ------------------------------------------------------------------------------

@@ -7,6 +7,8 @@
   invalid JSON;
 - security headers on every response: a Content-Security-Policy without inline script,
   `frame-ancestors 'none'`, nosniff, a Referrer-Policy, and HSTS in production;
+- a view marked `accepts_upload(n)` (a crew's photo) takes a body of up to n bytes plus its
+  form's few fields, instead of `MAX_CONTENT_LENGTH`, decided before anything reads the body;
 - a database that does not answer gives a 503 with Retry-After (hotline.web.unavailable);
 - login throttling settings (hotline.auth.throttle).
 
@@ -36,6 +38,9 @@ TWILIO_MEDIA = " https://sdk.twilio.com"
 JSON_BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 MAX_JSON_DEPTH = 32
+# Room for an upload form's other fields and the multipart framing beside its file.
+UPLOAD_FORM_BYTES = 64 * 1024
+UPLOAD_ATTRIBUTE = "_hotline_upload_bytes"
 
 
 def init_app(app: Flask) -> None:
@@ -50,9 +55,32 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("HOTLINE_REFERRER_POLICY", "same-origin")
     throttle.init_app(app)
     unavailable.init_app(app)
+    # Before every other hook: CSRF protection (registered earlier) reads the form. Setting
+    # a limit reads nothing, so `enforce` still decides before anything is read.
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_upload)
     app.before_request(access.enforce)  # first: a token without the role learns nothing
     app.before_request(reject_malformed)
     app.after_request(security_headers)
+
+
+def accepts_upload(max_bytes: int):
+    """Decorator: the view takes a file of up to `max_bytes`, more than MAX_CONTENT_LENGTH
+    allows other requests. The mark is a function attribute (`functools.wraps` in the other
+    decorators carries it outward)."""
+
+    def mark(view):
+        setattr(view, UPLOAD_ATTRIBUTE, max_bytes)
+        return view
+
+    return mark
+
+
+def allow_upload() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, UPLOAD_ATTRIBUTE, None)
+    if limit:
+        request.max_content_length = max(limit + UPLOAD_FORM_BYTES,
+                                         current_app.config["MAX_CONTENT_LENGTH"] or 0)
 
 
 def security_headers(response: Response) -> Response:

@@ -44,7 +44,7 @@ IGNORED_COLUMNS = {"password_hash", "token_hash", "prefix", "dedupe_key", "link"
                    "ivr_path", "payload"}
 # Latin words a Chinese page may carry: names of things that have no Chinese name.
 LATIN_ALLOWED = {"SLA", "IVR", "API", "CSV", "XLSX", "English", "Twilio", "SMS", "JSON",
-                 "CallSid", "TwiML"}
+                 "CallSid", "TwiML", "JPEG", "PNG"}
 # The language switch names each language in itself.
 CJK_ALLOWED = {"中文"}
 

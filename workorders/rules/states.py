@@ -53,6 +53,7 @@ class OrderFacts:
     small_repair: bool = False  # R16
     special: bool = False  # R19
     visit_booked: bool = False  # R31
+    on_site: bool = False  # R16, R17: the crew reported on site since the last acceptance
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ ACTIONS: dict[str, ActionSpec] = {a.name: a for a in (
                          "awaiting_customer", "returned"), None,
                ("owner", "supervisor", "overseer"), rule="R20 R10"),
     ActionSpec("note", OPEN, None, ("hotline", "department", "overseer"), ("text",)),
+    ActionSpec("add_photo", WITH_DEPARTMENT, None, ("department", "supervisor"), ("photo",)),
     ActionSpec("update_details", OPEN, None, ("hotline",), rule="R4 R27 R30"),
     ActionSpec("review_repeat", OPEN, None, ("supervisor",), ("text",), rule="R13"),
     ActionSpec("confirm_theft", AFTER_ACCEPT, None, ("department", "supervisor"), ("text",),
@@ -223,6 +225,8 @@ def _practice_refusal(order: OrderFacts, action: str) -> Refused | None:
         return Refused("state", "R31: a visit is already booked", {"visit": "booked"})
     if action in ("rebook_visit", "cancel_visit") and not order.visit_booked:
         return Refused("state", "R31: no visit is booked", {"visit": "none"})
+    if action == "arrive" and order.on_site:
+        return Refused("state", "R16: the crew is already on site", {"on_site": True})
     return None
 
 

@@ -17,10 +17,11 @@ from workorders.i18n import gettext as _
 from workorders.labels import ACTION, STATUS, label
 from workorders.models import WorkOrder
 from workorders.rules.states import Refused, check
-from workorders.services import (closing, details, extensions, handling, practice, repeats,
-                                 returns, rewards, visits)
+from workorders.services import (closing, details, extensions, handling, photos, practice,
+                                 repeats, returns, rewards, visits)
 from workorders.services.common import (actor_of, facts_of, note_of, order_by_number, record,
                                         refresh_due, visible_order)
+from workorders.services.location import location_payload
 from workorders.services.present import order_view
 
 # action → handler(session, order, user, params, now, ctx)
@@ -28,7 +29,7 @@ HANDLERS = {
     "dispatch": handling.dispatch, "accept": handling.accept, "return": returns.return_order,
     "start": handling.start, "arrive": visits.arrive, "request_info": handling.request_info,
     "material_received": handling.material_received, "chase": handling.chase,
-    "note": handling.note,
+    "note": handling.note, "add_photo": photos.add_photo,
     "request_extension": extensions.request_extension,
     "approve_extension": extensions.approve_extension,
     "reject_extension": extensions.reject_extension,
@@ -55,7 +56,7 @@ SIMPLE_EVENTS = {
     "accept": lambda p: {"rule": "R14"},
     "return": lambda p: {"rule": "P3"},
     "start": lambda p: {},
-    "arrive": lambda p: {"rule": "R16 R17"},
+    "arrive": lambda p: {"rule": "R16 R17", **location_payload(p)},
     "request_info": lambda p: {"rule": "R22"},
     "material_received": lambda p: {"rule": "R22"},
     "request_extension": lambda p: {"new_due": _iso(p.get("new_due")), "rule": "R15"},
@@ -164,6 +165,8 @@ PRACTICE_REFUSALS = {
     "R31: a visit is already booked":
         lambda: _("R31: a visit is already booked; move or cancel it instead."),
     "R31: no visit is booked": lambda: _("R31: no visit is booked on this order."),
+    "R16: the crew is already on site":
+        lambda: _("R16: the crew has already reported on site."),
     "P3: a supervisor is reviewing the return":
         lambda: _("P3: a supervisor is reviewing the return; wait for the decision."),
     "P3: there is no disputed return to review":

@@ -44,7 +44,8 @@ def facts_of(order: WorkOrder) -> OrderFacts:
                       reward_decided=reward is not None and reward.decided_at is not None,
                       return_disputed=order.return_review == "disputed",
                       small_repair=bool(order.small_repair),
-                      special=bool(order.special), visit_booked=order.visit_start is not None)
+                      special=bool(order.special), visit_booked=order.visit_start is not None,
+                      on_site=order.arrived_at is not None)
 
 
 def can_view(session: Session, user: User, order: WorkOrder) -> bool:

@@ -62,6 +62,7 @@ def accept(session: Session, order: WorkOrder, user: User, params: dict, now: da
     order.status = "accepted"
     order.accepted_at = now
     order.assignee_id = user.id
+    order.arrived_at = None  # a reopened order is visited again (R16, R17)
     session.flush()
     clock_op(session, order, "met", now, user, kinds=["accept"])
 
@@ -95,6 +96,7 @@ def start(session: Session, order: WorkOrder, user: User, params: dict, now: dat
 def arrive(session: Session, order: WorkOrder, user: User, params: dict, now: datetime,
            ctx: SlaContext) -> None:
     order.status = "in_progress"
+    order.arrived_at = now
     clock_op(session, order, "met", now, user, kinds=["on_site", "respond"])
 
 

@@ -250,3 +250,52 @@ def orders_of_account(session: Session, account_id: int, limit: int = 10,
     if viewer is not None:
         stmt = not_about(stmt, viewer)
     return list(session.scalars(stmt.order_by(WorkOrder.opened_at.desc()).limit(limit)))
+
+
+# The statuses a crew works on: waiting for the department to accept (R14) and held by it.
+CREW_STATUSES = ("dispatched", "reopened", "accepted", "in_progress", "awaiting_customer")
+
+
+def crew_queue(session: Session, viewer: User, *, mine: bool = False,
+               after: int | None = None, per_page: int = 20
+               ) -> tuple[list[WorkOrder], int | None]:
+    """The crew's queue on a phone: its departments' orders waiting for or with the
+    department (only those it accepted itself when `mine`), the next deadline first, then
+    those without a running clock. Keyset pages: `after` is the last order's id of the page
+    before; the second value is the cursor of the next page (None on the last)."""
+    stmt = not_about(scope_to_departments(
+        select(WorkOrder).where(WorkOrder.status.in_(CREW_STATUSES)), session, viewer,
+        WorkOrder.department_id), viewer)
+    if mine:
+        stmt = stmt.where(WorkOrder.assignee_id == viewer.id)
+    timed = stmt.where(WorkOrder.next_due_at.is_not(None))
+    untimed = stmt.where(WorkOrder.next_due_at.is_(None))
+    rows: list[WorkOrder] = []
+    seen = session.scalar(select(WorkOrder.next_due_at).where(WorkOrder.id == after)) \
+        if after is not None else None
+    if after is None or seen is not None:
+        if seen is not None:
+            timed = timed.where(tuple_(WorkOrder.next_due_at, WorkOrder.id) > tuple_(seen, after))
+        rows = list(session.scalars(timed.order_by(WorkOrder.next_due_at, WorkOrder.id)
+                                    .limit(per_page + 1)))
+    else:
+        untimed = untimed.where(WorkOrder.id > after)
+    if len(rows) <= per_page:
+        rows += session.scalars(untimed.order_by(WorkOrder.id).limit(per_page + 1 - len(rows)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, (rows[-1].id if more else None)
+
+
+def next_clocks(session: Session, ids: list[int]) -> dict[int, tuple[str, datetime]]:
+    """Each order's earliest running clock, kind and due time (a page in one query): the
+    crew reads which deadline comes next, acceptance (R14) or on site (R16, R17)."""
+    found: dict[int, tuple[str, datetime]] = {}
+    if not ids:
+        return found
+    rows = session.execute(select(Deadline.subject_id, Deadline.kind, Deadline.due_at).where(
+        Deadline.subject_type == "work_order", Deadline.subject_id.in_(ids),
+        Deadline.state == "running").order_by(Deadline.due_at))
+    for order_id, kind, due in rows:
+        found.setdefault(order_id, (kind, due))
+    return found
