@@ -1,0 +1,40 @@
+"""an order closed on the call may cite the knowledge-base revision it was answered from (P1)
+
+One nullable column: existing orders keep everything and cite nothing.
+
+Revision ID: wo_0005_kb
+Revises: wo_0004
+Create Date: 2026-11-30
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'wo_0005_kb'
+down_revision = 'wo_0004'
+branch_labels = None
+depends_on = 'core_0006_kb'
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE ... ADD COLUMN, also on SQLite (as wo_0002): a batch rebuild of
+    # work_orders would drop a table that events, follow-ups and merged orders reference.
+    name = "fk_work_orders_article_revision_id_kb_article_revisions"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE work_orders ADD COLUMN article_revision_id INTEGER "
+                   f"CONSTRAINT {name} REFERENCES kb_article_revisions (id)")
+    else:
+        op.add_column('work_orders', sa.Column('article_revision_id', sa.Integer(),
+                                               nullable=True))
+        op.create_foreign_key(name, 'work_orders', 'kb_article_revisions',
+                              ['article_revision_id'], ['id'])
+    op.create_index(op.f('ix_work_orders_article_revision_id'), 'work_orders',
+                    ['article_revision_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f('fk_work_orders_article_revision_id_kb_article_revisions'),
+            type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_work_orders_article_revision_id'))
+        batch_op.drop_column('article_revision_id')
