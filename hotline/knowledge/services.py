@@ -36,7 +36,10 @@ class ArticleText:
     body_en: str = ""
 
     def cleaned(self) -> dict[str, str]:
-        return {name: (getattr(self, name) or "").strip() for name in ARTICLE_FIELDS}
+        """Trimmed, with the browser's CRLF line ends made LF: a text resubmitted unchanged
+        from a form is not a change."""
+        return {name: (getattr(self, name) or "").replace("\r\n", "\n").strip()
+                for name in ARTICLE_FIELDS}
 
 
 def _check(text: ArticleText, note: str) -> dict[str, str]:

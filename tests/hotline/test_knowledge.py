@@ -86,7 +86,13 @@ def test_stale_or_empty_edits_are_refused(session, people, clock):
     with pytest.raises(ValidationFailed, match="Nothing changed"):
         update_article(session, article, boss, text(title_en="Water bills"),
                        expected_revision=2, now=clock.now())
-    assert article.revision == 2 and count(session, ArticleRevision) == 2
+    update_article(session, article, boss, text(title_en="Water bills", body_zh="一行\n二行"),
+                   expected_revision=2, now=clock.now())
+    with pytest.raises(ValidationFailed, match="Nothing changed"):  # a browser's CRLF
+        update_article(session, article, boss, text(title_en="Water bills",
+                                                    body_zh="一行\r\n二行"),
+                       expected_revision=3, now=clock.now())
+    assert article.revision == 3 and count(session, ArticleRevision) == 3
 
 
 @pytest.mark.parametrize("bad, field", [
