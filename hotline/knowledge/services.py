@@ -4,6 +4,7 @@ the session and `now` and never commit (the console's boundary does)."""
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -210,3 +211,18 @@ def updates_between(session: Session, start: datetime, end: datetime) -> int:
     return session.scalar(select(func.count()).select_from(ArticleRevision).where(
         ArticleRevision.number > 1, ArticleRevision.saved_at >= start,
         ArticleRevision.saved_at < end)) or 0
+
+
+def line_changes(before: str, after: str) -> list[tuple[str, str]]:
+    """What a revision changed in a text, line by line: ("same" | "removed" | "added",
+    line), so a reader sees the lines that differ among those that stayed."""
+    old, new = (before or "").split("\n"), (after or "").split("\n")
+    lines: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new,
+                                                      autojunk=False).get_opcodes():
+        if op == "equal":
+            lines += [("same", line) for line in old[i1:i2]]
+            continue
+        lines += [("removed", line) for line in old[i1:i2]]
+        lines += [("added", line) for line in new[j1:j2]]
+    return lines

@@ -72,7 +72,8 @@ def revision(article_id: int, number: int):
     article = services.get_article(db.session, article_id)
     shown = services.get_revision(db.session, article_id, number)
     before = services.previous_of(db.session, shown)
-    changes = [(FIELD[name], getattr(before, name) if before else "", getattr(shown, name))
+    changes = [(FIELD[name], services.line_changes(getattr(before, name) if before else "",
+                                                   getattr(shown, name)))
                for name in ARTICLE_FIELDS if name in (shown.changed or []) and name != "category"]
     return render_template("knowledge/revision.html", article=article, shown=shown,
                            before=before, changes=changes,

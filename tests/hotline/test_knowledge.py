@@ -14,7 +14,8 @@ from hotline.errors import Conflict, Forbidden, ValidationFailed
 from hotline.knowledge import demo
 from hotline.knowledge.models import ARTICLE_CATEGORIES, Article, ArticleRevision
 from hotline.knowledge.services import (ArticleText, article_page, create_article,
-                                        get_revision, update_article, updates_between)
+                                        get_revision, line_changes, update_article,
+                                        updates_between)
 from tests.conftest import csrf_token_from
 from tests.factories import make_department, make_user
 
@@ -61,6 +62,14 @@ def test_p1_every_save_is_a_revision_with_who_when_and_what(session, people, clo
     # P1: updates are counted (the first save is a new article, not an update).
     assert updates_between(session, clock.now() - timedelta(days=3),
                            clock.now() + timedelta(seconds=1)) == 1
+
+
+def test_a_revision_shows_the_lines_it_changed():
+    assert line_changes("计划停水提前24小时\n小范围停水短信告知", "计划停水提前24小时\n"
+                        "小范围停水电话或短信告知\n由工程部门通报热线") == [
+        ("same", "计划停水提前24小时"), ("removed", "小范围停水短信告知"),
+        ("added", "小范围停水电话或短信告知"), ("added", "由工程部门通报热线")]
+    assert line_changes("", "新文章") == [("removed", ""), ("added", "新文章")]
 
 
 def test_only_supervisors_write(session, people, clock):
