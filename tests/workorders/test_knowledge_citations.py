@@ -134,3 +134,16 @@ def test_api_create_cites_an_article(session, world, article, api):
         "contact_name": "李四", "contact_phone": "13912345678", "area": "north",
         "street": "人民路", "house_number": "8号", "landmark": "公园东门"})
     assert refused.status_code == 422 and "article" in refused.json["error"]["fields"]
+
+
+def test_monthly_report_counts_cited_closures_and_article_updates(session, world, article,
+                                                                  create, api, clock):
+    update_article(session, article, world.supervisor, ArticleText(
+        **{**NOTICE.__dict__, "title_en": "Planned outage notice"}), expected_revision=1,
+        now=clock.now())
+    session.commit()
+    create(category="general_enquiry", answer="已答复", article_id=article.id)
+    body = api.get(world.supervisor, "/reports/monthly?month=2026-11").json
+    assert body["knowledge_updates"] == 1  # P1: articles kept current, updates counted
+    assert body["orders"]["cited_on_call"] == 1
+    assert body["orders"]["direct_answer_rate"] == 1.0
