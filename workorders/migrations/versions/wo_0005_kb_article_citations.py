@@ -32,9 +32,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Dropping the column drops its foreign key (PostgreSQL; SQLite's rebuild leaves it out).
+    op.drop_index(op.f('ix_work_orders_article_revision_id'), table_name='work_orders')
+    # As wo_0002 and wo_0003: SQLite rebuilds work_orders (which refuses while rows
+    # reference it, and then changes nothing); PostgreSQL drops the column in place.
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f('fk_work_orders_article_revision_id_kb_article_revisions'),
-            type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_work_orders_article_revision_id'))
         batch_op.drop_column('article_revision_id')
