@@ -24,6 +24,7 @@ from hotline.notifications import models as notification_models  # noqa: F401 (t
 from hotline.outages import models as outage_models  # noqa: F401 (tables)
 from hotline.outages.api import bp as outages_api
 from hotline.outages.views import bp as outages_bp
+from hotline.outages.voice import bp as outage_voice_bp
 from hotline.registry import registry
 from hotline.telephony import models as telephony_models  # noqa: F401 (tables)
 from hotline.telephony import plugin as telephony_plugin
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
 
     telephony_plugin.init_app(app)
     formatting.init_app(app)
-    for blueprint in (web_bp, auth_bp, customers_bp, outages_bp, admin_bp):
+    for blueprint in (web_bp, auth_bp, customers_bp, outages_bp, outage_voice_bp, admin_bp):
         app.register_blueprint(blueprint)
     api.register_blueprint(customers_api)
     api.register_blueprint(outages_api)

@@ -49,6 +49,17 @@ class CustomerSection:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class OrderSection:
+    """A block of a work order's page added by another package (its call's recording):
+    `template` rendered with `ctx = context(order, user)`; nothing is shown when the
+    context is None."""
+
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 50
+
+
 DemoLoaderFn = Callable[[Session, datetime], None]
 # R30: what another package lists in the household file of the API, as JSON-ready dicts:
 # fn(session, account, viewer) -> list[dict].
@@ -69,6 +80,7 @@ class Registry:
     nav: list[NavItem] = field(default_factory=list)
     home_panels: list[HomePanel] = field(default_factory=list)
     customer_sections: list[CustomerSection] = field(default_factory=list)
+    order_sections: list[OrderSection] = field(default_factory=list)
     demo_loaders: list[DemoLoader] = field(default_factory=list)
     household_lists: dict[str, HouseholdList] = field(default_factory=dict)
     ports: dict[type, object] = field(default_factory=dict)
@@ -95,6 +107,15 @@ class Registry:
 
     def sections(self) -> list[CustomerSection]:
         return sorted(self.customer_sections, key=lambda s: s.order)
+
+    def sections_of_order(self, order: Any, user: Any) -> list[tuple[str, dict]]:
+        """The other packages' blocks of a work order's page, with their contexts."""
+        shown = []
+        for section in sorted(self.order_sections, key=lambda s: s.order):
+            ctx = section.context(order, user)
+            if ctx is not None:
+                shown.append((section.template, ctx))
+        return shown
 
 
 def init_app(app: Flask) -> Registry:

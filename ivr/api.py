@@ -61,6 +61,8 @@ def call_dict(call: Call, full_phones: bool, accounts: dict[int, str]) -> dict:
         "twilio_queue_time": call.twilio_queue_time, "ended_at": call.ended_at,
         "outcome": call.outcome, "agent": call.agent.username if call.agent else None,
         "voicemail_order": call.voicemail_order,
+        "recording_sid": call.recording_sid or None,
+        "recording_duration": call.recording_duration,
     }
 
 

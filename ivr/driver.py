@@ -69,6 +69,7 @@ def read(root: ET.Element) -> Step:
                 if inner.tag == "Say":
                     step.says.append(Said(inner.text or "", inner.get("language", "")))
             step.next = {"type": "gather", "action": verb.get("action", ""),
+                         "input": verb.get("input", "dtmf"),
                          "numDigits": int(verb.get("numDigits") or 0),
                          "finishOnKey": verb.get("finishOnKey", "")}
             following = list(root)[list(root).index(verb) + 1:]

@@ -30,7 +30,10 @@ OUTBOX_CHANNEL = {"sms": _lp("outbox", "SMS"), "call": _lp("outbox", "Call")}
 MENU_STEP = {"main": _l("Main menu"), "to-agent": _l("To an agent"),
              "balance": _l("Bill balance"), "outages": _l("Outages in the area"),
              "order-status": _l("Work-order status"), "report": _l("Report"),
-             "voicemail": _l("Voicemail"), "callback": _l("Callback requested")}
+             "voicemail": _l("Voicemail"), "callback": _l("Callback requested"),
+             "outage-report": _l("Recorded against outage"),
+             "restoration-call": _l("Asked for a call when water is back"),
+             "described": _l("Spoken description")}
 REPORTED = {"leak": _l("leak"), "no_water": _l("no water")}
 
 

@@ -92,8 +92,24 @@ def to_agent() -> list[Line]:
 
 
 def report_menu() -> list[Line]:
-    return [Line(_("To report a leak, press 1. If you have no water, press 2. "
-                   "For an agent, press 0."))]
+    return [Line(_("To report a leak, press 1. If you have no water or low pressure, "
+                   "press 2. For an agent, press 0."))]
+
+
+def outage_report_recorded() -> list[Line]:
+    return [Line(_("Your report is recorded with this outage, so no repair crew needs to "
+                   "come. We will text you when water is back. To get a phone call as "
+                   "well, press 1."))]
+
+
+def wants_restoration_call(digits: str | None) -> bool:
+    return (digits or "").strip() == CALLBACK_KEY
+
+
+def restoration_promised(wants_call: bool) -> list[Line]:
+    if wants_call:
+        return [Line(_("We will text you and call you when water is back."))]
+    return [Line(_("We will text you when water is back."))]
 
 
 def ask_account_number() -> list[Line]:

@@ -68,6 +68,14 @@ class Call(Base):
     status_rank: Mapped[int] = mapped_column(Integer, default=0)
     voicemail_order: Mapped[str] = mapped_column(String(32), default="")
     recording_url: Mapped[str] = mapped_column(String(500), default="")
+    # The recording of the call (a voicemail's message, or the agent call on a recorded
+    # line): Twilio's RecordingSid and duration; the local copy is a RecordingCopy.
+    recording_sid: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    recording_duration: Mapped[int | None] = mapped_column(Integer)
+    # The agent's leg that dequeued this caller (`DequeingCallSid`): a `<Dial record>`
+    # recording's callback names that leg, not the caller's.
+    agent_call_sid: Mapped[str] = mapped_column(String(64), default="", server_default="",
+                                                index=True)
     transcription: Mapped[str] = mapped_column(Text, default="")
 
     agent: Mapped[User | None] = relationship()
@@ -101,6 +109,44 @@ class CallbackRequest(Base):
     last_attempt_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     result: Mapped[str] = mapped_column(String(16), default="pending")
     note: Mapped[str] = mapped_column(Text, default="")
+
+    call: Mapped[Call | None] = relationship()
+
+
+COPY_STATUSES = ("pending", "fetched", "failed")
+
+
+class RecordingCopy(Base):
+    """The local copy of a call's recording, fetched by a job (never by a web request):
+    outbox-style, a fetcher claims a pending row, downloads with no transaction open, then
+    records the file or the failure. The console plays only the local file."""
+
+    __tablename__ = "recording_copies"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'fetched', 'failed')", name="status"),
+        Index("ix_recording_copies_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    # The call leg Twilio named (the caller's, or the agent's for a `<Dial record>`); the
+    # caller's call once known (a callback may come before the bridge is recorded).
+    leg_call_sid: Mapped[str] = mapped_column(String(64), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    source_url: Mapped[str] = mapped_column(String(500))
+    duration: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Relative to IVR_RECORDINGS_DIR.
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    content_type: Mapped[str] = mapped_column(String(64), default="")
+    size_bytes: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     call: Mapped[Call | None] = relationship()
 

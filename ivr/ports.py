@@ -46,6 +46,15 @@ class OrderDesk(Protocol):
                           now: datetime) -> bool:
         """Put a voicemail's transcription, which Twilio sends later, into its order."""
 
+    def add_spoken_draft(self, session: Session, number: str, text: str, *,
+                         now: datetime) -> bool:
+        """The caller's spoken sentence (`SpeechResult`) as the order's draft description;
+        the order stays flagged "listen and complete" until an agent confirms."""
+
+    def may_hear(self, session: Session, call_sid: str, user) -> bool | None:
+        """Whether `user` may see an order opened from the call `call_sid` (and so play
+        its recording); None when no order was opened from it."""
+
 
 @dataclass
 class IvrPorts:

@@ -11,7 +11,8 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline.clock import utcnow
 from hotline.extensions import db
-from ivr import agent_states, calls, menus
+from hotline.telephony.signature import public_base
+from ivr import agent_states, calls, menus, recordings
 from ivr.menus import _
 from ivr.models import Call, CallbackRequest
 from ivr.twiml import say, text, twiml, url, voice_of
@@ -104,11 +105,22 @@ def queue_connect():
     call = request_call()
     agent = calls.agent_by_identity(db.session, request.args.get("agent", ""))
     calls.mark_answered(call, agent, utcnow(), _int_form("QueueTime"))
+    recordings.link_agent_leg(db.session, call, request.form.get("DequeingCallSid", ""))
     if agent is not None and call.agent_id == agent.id:
         agent_states.start_call(db.session, agent, call, utcnow())
     response = VoiceResponse()
     say(response, menus.connecting_caller(), call.language)
     return respond(response)
+
+
+def _recording(waiting: list[Call]) -> dict[str, str]:
+    """`<Dial record>` when every caller who may be bridged heard the recording notice
+    (all are on lines that record); the signed callback stores the recording."""
+    if not all(recordings.line_records(current_app.config, c.to_number) for c in waiting):
+        return {}
+    return {"record": recordings.DIAL_RECORD,
+            "recording_status_callback": public_base() + recordings.CALLBACK_PATH,
+            "recording_status_callback_method": "POST"}
 
 
 @bp.route("/agent", methods=["POST"])
@@ -131,8 +143,9 @@ def agent():
         response.hangup()
         return twiml(response)
     for queue in (menus.PRIORITY_QUEUE, menus.NORMAL_QUEUE):
-        if calls.waiting_calls(db.session, queue, prompted=True):
-            dial = response.dial()
+        waiting = calls.waiting_calls(db.session, queue, prompted=True)
+        if waiting:
+            dial = response.dial(**_recording(waiting))
             dial.queue(queue, url=url("/ivr/queue/connect", agent=user.username),
                        method="POST")
             return twiml(response)

@@ -45,6 +45,10 @@ class CallSchema(ma.Schema):
     outcome = ma.fields.String(allow_none=True)
     agent = ma.fields.String(allow_none=True, metadata={"description": "agent username"})
     voicemail_order = ma.fields.String()
+    recording_sid = ma.fields.String(allow_none=True, metadata={
+        "description": "Twilio's RecordingSid; played at /recordings/{sid} (issue 11.5)"})
+    recording_duration = ma.fields.Integer(allow_none=True, metadata={
+        "description": "seconds"})
 
 
 class CallPageSchema(ma.Schema):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask,  Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Flask, Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -19,7 +19,8 @@ from hotline.clock import utcnow
 from hotline.directory.phones import try_e164
 from hotline.errors import ValidationFailed
 from hotline.extensions import db
-from ivr import calls
+from hotline.telephony.signature import public_base
+from ivr import calls, recordings
 from ivr.driver import post, parse, read
 from ivr.models import Call
 
@@ -145,6 +146,9 @@ def step():
     params = base_params(call_sid, caller)
     if digits:
         params["Digits"] = str(digits)[:32]
+    if isinstance(data.get("speech"), str) and data["speech"].strip():
+        # What Twilio's speech recognition would hear (`<Gather input="speech">`).
+        params["SpeechResult"], params["Confidence"] = data["speech"].strip()[:500], "0.9"
     queue = data.get("queue") if isinstance(data.get("queue"), dict) else None
     return jsonify(run(_local(path), params, queue))
 
@@ -190,6 +194,7 @@ def record():
     params = base_params(call_sid, caller)
     recording = f"{request.host_url}simulator/recordings/{call_sid}"
     result = run(_local(action), {**params, "RecordingUrl": recording,
+                                  "RecordingSid": "RE" + uuid.uuid4().hex,
                                   "RecordingDuration": str(max(1, len(message) // 3))})
     callback = data.get("transcribeCallback") or ""
     if callback:
@@ -214,6 +219,7 @@ def hangup():
             post(f"/ivr/queue/done?lang={call.language}",
                  {**base_params(call_sid, caller), "QueueResult": result})
         finish(call_sid, caller)
+        recording_done(_call(call_sid))
     return jsonify({"says": [], "next": {"type": "hangup"}})
 
 
@@ -243,6 +249,20 @@ def hang_up_agent_call(call: Call) -> None:
     post(f"/ivr/queue/done?lang={call.language}",
          {**base_params(call.call_sid, call.from_number), "QueueResult": "bridged"})
     finish(call.call_sid, call.from_number)
+    recording_done(call)
+
+
+def recording_done(call: Call) -> None:
+    """A bridged call on a recorded line is over: the `<Dial record>` of the agent's leg
+    ends with it, and its recording callback names the agent's leg, as Twilio's does."""
+    if call.agent_call_sid and recordings.line_records(current_app.config, call.to_number):
+        seconds = int((utcnow() - (call.answered_at or utcnow())).total_seconds())
+        post(recordings.CALLBACK_PATH, {
+            **base_params(call.agent_call_sid, f"client:{call.agent.username}"
+                          if call.agent else "client:agent"),
+            "RecordingSid": "RE" + uuid.uuid4().hex, "RecordingStatus": "completed",
+            "RecordingUrl": f"{public_base()}/simulator/recordings/{call.call_sid}",
+            "RecordingDuration": str(max(1, seconds)), "RecordingSource": "DialVerb"})
 
 
 @bp.route("/recordings/<call_sid>")

@@ -9,16 +9,10 @@ from flask import Response, current_app
 from flask_babel import force_locale, get_translations
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from hotline.telephony.speech import voice_of  # noqa: F401 (also used via ivr.twiml)
 from ivr.menus import Line, Term
 
 BABEL_LOCALES = {"zh": "zh_CN", "en": "en"}
-
-
-def voice_of(language: str) -> dict[str, str]:
-    config = current_app.config
-    if language == "en":
-        return {"language": config["IVR_SAY_LANGUAGE_EN"], "voice": config["IVR_VOICE_EN"]}
-    return {"language": config["IVR_SAY_LANGUAGE_ZH"], "voice": config["IVR_VOICE_ZH"]}
 
 
 def catalog(language: str):

@@ -21,7 +21,7 @@ from hotline.directory.services import account_by_number, caller_accounts
 from hotline.extensions import db
 from hotline.outages.queries import active_or_upcoming
 from hotline.telephony.signature import twilio_blueprint
-from ivr import calls, menus
+from ivr import calls, menus, record_prompts, recordings
 from ivr.menus import Line
 from ivr.models import Call
 from ivr.ports import order_desk
@@ -68,7 +68,12 @@ def respond(response: VoiceResponse) -> Response:
 
 def to_queue(response: VoiceResponse, call: Call, language: str, queue: str,
              lines: list[Line] | None = None) -> None:
-    say(response, lines if lines is not None else menus.to_agent(), language)
+    """The hold prompt, then the queue. On a line that records agent calls the caller hears
+    the notice first (IVR_RECORD_LINES)."""
+    lines = lines if lines is not None else menus.to_agent()
+    if recordings.line_records(current_app.config, call.to_number):
+        lines = record_prompts.recording_notice() + lines
+    say(response, lines, language)
     calls.ask_for_agent(call, queue, utcnow())
     response.enqueue(queue, action=url("/ivr/queue/done", lang=language), method="POST",
                      wait_url=url("/ivr/queue/wait", lang=language), wait_url_method="POST")

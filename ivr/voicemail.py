@@ -11,12 +11,14 @@ from hotline.clock import utcnow
 from hotline.directory.models import CustomerAccount
 from hotline.extensions import db
 from hotline.telephony.outbox import queue_sms
-from ivr import agent_states, calls, menus
+from ivr import agent_states, calls, menus, record_prompts, recordings
 from ivr.menus import _
 from ivr.models import Call
+from ivr.outage_reports import report_against_outage, running_outage
 from ivr.ports import VoicemailReport
 from ivr.queue_views import callback_policy
-from ivr.twiml import gather, say, text, url
+from ivr.recordings import RecordingReport
+from ivr.twiml import gather, say, text, url, voice_of
 from ivr.voice import (bp, order_desk, request_attempt, request_call, request_language, respond,
                        to_queue)
 
@@ -34,6 +36,9 @@ def report():
                url("/ivr/report", lang=language, attempt=choice.attempt))
     elif choice.action == "agent":
         to_queue(response, call, language, menus.NORMAL_QUEUE)
+    elif choice.action == "no_water" and (outage := running_outage(call)) is not None:
+        call.add_step("report:no_water")
+        report_against_outage(response, call, language, outage)  # no crew is sent
     else:
         call.add_step(f"report:{choice.action}")
         if calls.agents_available(
@@ -42,9 +47,10 @@ def report():
         else:
             calls.ask_for_agent(call, "", utcnow())  # a hang-up from here on is called back
             say(response, menus.ask_voicemail(), language)
+            # No `transcribe`: Twilio's transcription is not a Mandarin service; the agent
+            # listens, helped by the caller's spoken sentence (`/ivr/voicemail/describe`).
             response.record(action=url("/ivr/voicemail", lang=language, category=choice.action),
-                            method="POST", max_length=120, finish_on_key="#", play_beep=True,
-                            transcribe=True, transcribe_callback=url("/ivr/transcription"))
+                            method="POST", max_length=120, finish_on_key="#", play_beep=True)
             # An empty recording requests no action: Twilio goes on with the next verb.
             response.redirect(url("/ivr/voicemail-empty", lang=language), method="POST")
     return respond(response)
@@ -93,6 +99,10 @@ def voicemail():
                                  area_id=account.area_id if account else None)
         call.voicemail_order = order_desk().log_voicemail(db.session, report, now=now)
         call.recording_url = recording[:500]
+        # The order carries its recording: SID, URL and duration on the call, and the
+        # local copy the console plays, fetched by the clock (never by a request).
+        recordings.store_recording(db.session, RecordingReport.from_form(request.form),
+                                   now=now, config=current_app.config, voicemail=True)
         call.outcome = "voicemail"
         call.add_step("voicemail")
         # The `completed` status callback may have come first and filed a callback (R3).
@@ -102,7 +112,32 @@ def voicemail():
                       text(_("Water hotline: your report is registered as work order "
                              "%(number)s."), language, number=call.voicemail_order),
                       now=now, dedupe_key=f"voicemail:{call.call_sid}")
-    say(response, menus.voicemail_logged(call.voicemail_order) + menus.goodbye(), language)
+    say(response, menus.voicemail_logged(call.voicemail_order), language)
+    # A sentence the agent may start from; silence falls through to the goodbye.
+    g = response.gather(input="speech", language=voice_of(language)["language"],
+                        speech_timeout="auto", timeout=5, method="POST",
+                        action=url("/ivr/voicemail/describe", lang=language))
+    say(g, record_prompts.ask_spoken_description(), language)
+    say(response, menus.goodbye(), language)
+    response.hangup()
+    return respond(response)
+
+
+@bp.route("/voicemail/describe", methods=["POST"])
+def voicemail_describe():
+    """The caller's spoken sentence (`SpeechResult`) becomes the voicemail order's draft
+    description; the order stays flagged "listen and complete" until an agent confirms.
+    A replay finds the draft already there."""
+    language = request_language()
+    call = request_call(language)
+    spoken = (request.form.get("SpeechResult") or "").strip()
+    if spoken and call.voicemail_order and order_desk() is not None:
+        if order_desk().add_spoken_draft(db.session, call.voicemail_order, spoken,
+                                         now=utcnow()):
+            call.add_step("described")
+    response = VoiceResponse()
+    say(response, (record_prompts.description_noted() if spoken else []) + menus.goodbye(),
+        language)
     response.hangup()
     return respond(response)
 

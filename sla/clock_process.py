@@ -25,6 +25,7 @@ from flask import Flask
 
 from hotline.clock import app_clock
 from hotline.extensions import db
+from ivr import recording_fetch
 from sla import jobs, lease
 
 log = logging.getLogger("hotline.sla.clock")  # under the app's JSON log handler
@@ -45,6 +46,7 @@ JOBS: tuple[Job, ...] = (
     Job("service_level", jobs.roll_up_service_level, "HOTLINE_CLOCK_ROLLUP_SECONDS"),
     Job("deliver_outbox", jobs.deliver_outbox, "HOTLINE_CLOCK_TICK_SECONDS"),
     Job("activate_outages", jobs.activate_outages, "HOTLINE_CLOCK_TICK_SECONDS"),
+    Job("fetch_recordings", recording_fetch.fetch_recordings, "HOTLINE_CLOCK_TICK_SECONDS"),
 )
 
 

@@ -10,8 +10,9 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from sla.settings import SlaContext, current_context
-from workorders.services.lookup import (CallerStatus, add_voicemail_transcription,
-                                       caller_is_holder, open_from_voicemail,
+from workorders.services.common import can_view, sees_complainant
+from workorders.services.lookup import (CallerStatus, add_spoken_draft, caller_is_holder,
+                                       open_from_voicemail, orders_of_call,
                                        status_for_caller)
 
 
@@ -45,5 +46,20 @@ class WorkOrderDesk:
 
     def add_transcription(self, session: Session, number: str, text: str, *,
                           now: datetime) -> bool:
-        """A voicemail's late transcription into its order's description."""
-        return add_voicemail_transcription(session, number, text, now=now)
+        """A voicemail's late transcription: a draft description until an agent confirms."""
+        return add_spoken_draft(session, number, text, now=now, source="transcription")
+
+    def add_spoken_draft(self, session: Session, number: str, text: str, *,
+                         now: datetime) -> bool:
+        """The caller's spoken sentence (SpeechResult): a draft description."""
+        return add_spoken_draft(session, number, text, now=now, source="speech")
+
+    def may_hear(self, session: Session, call_sid: str, user) -> bool | None:
+        """Whether `user` may play the recording of the call `call_sid`: one who may see an
+        order opened from it (department staff only their department's) and from whom R27
+        does not hide the complainant (a recording is the complainant's voice). None when
+        no order was opened from the call."""
+        orders = orders_of_call(session, call_sid)
+        if not orders:
+            return None
+        return any(can_view(session, user, o) and sees_complainant(user, o) for o in orders)

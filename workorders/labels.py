@@ -78,7 +78,9 @@ FIELD = {"contact_name": _l("Caller name"), "contact_phone": _l("Caller phone"),
          "work_street": _l("Work location: street"),
          "work_house_number": _l("Work location: house number"),
          "work_landmark": _l("Work location: nearby landmark"),
-         "account_number": _l("Account number")}
+         "account_number": _l("Account number"),
+         # A voicemail's description: an agent listens to the recording and completes it.
+         "description": _l("Listen and complete")}
 
 
 # How the router chose the department (workorders.rules.routing.Route.how).

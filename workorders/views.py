@@ -21,6 +21,7 @@ from hotline.errors import NotFound
 from hotline.exports import csv_line
 from hotline.extensions import db
 from hotline.knowledge.services import picker_articles
+from hotline.registry import registry
 from hotline.web.transactions import act as act_on, submit
 from sla.settings import current_context
 from workorders import labels, links, schemas
@@ -239,8 +240,8 @@ def _detail(number: str, status: int = 200):
         events=[event_view(e) for e in queries.events_of(db.session, order)],
         departments=list_departments(db.session), areas=list_areas(db.session),
         category=order.category, cited=cited_revision(db.session, order),
-        articles=picker_articles(db.session) if "close_on_call" in view["actions"] else []
-    ), status
+        articles=picker_articles(db.session) if "close_on_call" in view["actions"] else [],
+        sections=registry().sections_of_order(order, current_user)), status
 
 
 @bp.route("/<number>")

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from hotline.web.forms import choices
 from wtforms.validators import DataRequired, Length, Optional
@@ -31,3 +31,12 @@ class NoteForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """Restore, start or cancel: only the CSRF token."""
+
+
+class ReportForm(FlaskForm):
+    """An agent records a caller's no-water report against a running outage."""
+
+    phone = StringField(_l("Caller's phone"), validators=[DataRequired(), Length(max=32)])
+    language = SelectField(_l("Language of the SMS"),
+                           choices=choices([("zh", _l("Chinese")), ("en", _l("English"))]))
+    wants_call = BooleanField(_l("Also call the caller when water is back"))

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import (Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hotline.db import Base, UTCDateTime
@@ -61,3 +62,33 @@ class OutageUpdate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     notice: Mapped[OutageNotice] = relationship(back_populates="updates")
+
+
+REPORT_SOURCES = ("ivr", "agent")
+REPORT_LANGUAGES = ("zh", "en")
+
+
+class OutageReport(Base):
+    """A caller's "no water / low pressure" report recorded against a running outage instead
+    of sending a crew: one per phone and outage. On restoration the reporter gets one SMS in
+    their language, and a call if they asked for one (`notified_at` marks it done)."""
+
+    __tablename__ = "outage_reports"
+    __table_args__ = (
+        UniqueConstraint("outage_id", "phone"),
+        CheckConstraint("source IN ('ivr', 'agent')", name="source"),
+        CheckConstraint("language IN ('zh', 'en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outage_id: Mapped[int] = mapped_column(
+        ForeignKey("outage_notices.id", ondelete="CASCADE"), index=True)
+    phone: Mapped[str] = mapped_column(String(20))  # E.164
+    language: Mapped[str] = mapped_column(String(2), default="zh")
+    wants_call: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(8))
+    call_sid: Mapped[str] = mapped_column(String(64), default="")
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("customer_accounts.id"))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

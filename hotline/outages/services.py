@@ -4,7 +4,7 @@ changes, and the clock job that activates notices whose start has come."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from hotline.i18n import tr as _
 from hotline.i18n import Localized, tr_install
 from hotline.notifications.services import notify
 from hotline.outages.models import OUTAGE_KINDS, OutageNotice, OutageUpdate
+from hotline.outages.restoration import notify_reporters
 from hotline.outages.rules import can_move, check_lead_time, initial_status
 
 
@@ -208,12 +209,18 @@ def start_outage(session: Session, outage: OutageNotice, actor: User, *,
     return outage
 
 
-def restore_outage(session: Session, outage: OutageNotice, actor: User, *,
-                   now: datetime) -> OutageNotice:
+def restore_outage(session: Session, outage: OutageNotice, actor: User, *, now: datetime,
+                   zone: tzinfo | None = None, public_base: str = "") -> OutageNotice:
+    """Supply is back: callers who reported against the outage get their SMS (and call)
+    through the outbox (`zone` words the time, `public_base` is where Twilio fetches the
+    call's TwiML). Restoring a restored outage changes and sends nothing."""
     _require_manager(actor)
+    if outage.status == "restored":
+        return outage
     _move(outage, "restored", now)
     outage.restored_at = now
     session.flush()
+    notify_reporters(session, outage, now=now, zone=zone, public_base=public_base)
     return outage
 
 

@@ -3,7 +3,9 @@ administrators announce, change, restore and cancel; anyone may report emergency
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -17,9 +19,11 @@ from hotline.directory.services import list_areas
 from hotline.errors import Forbidden, NotFound
 from hotline.extensions import db
 from hotline.outages import services
-from hotline.outages.forms import ActionForm, NoteForm, OutageForm
+from hotline.outages.forms import ActionForm, NoteForm, OutageForm, ReportForm
 from hotline.outages.models import OUTAGE_STATUSES, OutageNotice
 from hotline.outages.queries import list_outages
+from hotline.outages.restoration import is_running, record_report, report_counts
+from hotline.telephony.signature import public_base
 from hotline.web.forms import choices, from_local, to_local
 from hotline.web.transactions import act, submit
 
@@ -79,6 +83,9 @@ def detail(outage_id: int):
         - {None})))}
     return render_template("outages/detail.html", outage=outage, people=people,
                            note_form=NoteForm(), action_form=ActionForm(),
+                           report_form=ReportForm(), reports=report_counts(db.session, outage.id),
+                           can_report=current_user.role in roles.HOTLINE
+                           and is_running(outage, utcnow()),
                            can_manage=services.can_manage(current_user),
                            can_note=services.can_add_note(current_user, outage))
 
@@ -124,6 +131,17 @@ ACTIONS = {"start": services.start_outage, "restore": services.restore_outage,
            "cancel": services.cancel_outage}
 
 
+def _restore(session, outage, actor, *, now):
+    """Restore, telling the callers who reported against it (times in the utility's zone,
+    the call's TwiML at the public URL Twilio reaches)."""
+    return services.restore_outage(
+        session, outage, actor, now=now, zone=ZoneInfo(current_app.config["HOTLINE_TIMEZONE"]),
+        public_base=public_base())
+
+
+ACTIONS["restore"] = _restore
+
+
 @bp.route("/<int:outage_id>/<any(start, restore, cancel):action>", methods=["POST"])
 @login_required
 @require_role(*roles.SUPERVISION)
@@ -136,6 +154,27 @@ def change_status(outage_id: int, action: str):
     return act(lambda: ACTIONS[action](db.session, outage, current_user, now=utcnow()),
                saved_message=_("Outage status changed."),
                next_url=lambda _outage: url_for("outages.detail", outage_id=outage_id))
+
+
+@bp.route("/<int:outage_id>/reports", methods=["POST"])
+@login_required
+@require_role(*roles.HOTLINE)
+def add_report(outage_id: int):
+    """An agent records a caller's no-water report against the outage (no work order)."""
+    outage = _outage(outage_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        flash(_("The report was not recorded: give the caller's phone (and reload the page "
+                "if it expired)."), "error")
+        return redirect(url_for("outages.detail", outage_id=outage_id))
+    return act(lambda: record_report(db.session, outage, phone=form.phone.data,
+                                     language=form.language.data, source="agent",
+                                     wants_call=form.wants_call.data, actor=current_user,
+                                     now=utcnow()),
+               saved_message=_("The report is recorded against the outage; the caller is "
+                               "told when water is back."),
+               next_url=lambda _report: url_for("outages.detail", outage_id=outage_id),
+               refused=lambda _err: redirect(url_for("outages.detail", outage_id=outage_id)))
 
 
 def _submit(form: OutageForm, outage, save):

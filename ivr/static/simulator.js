@@ -39,7 +39,8 @@
     if (data.queue !== undefined) { state.queue = data.queue; }
     state.digits = "";
     var kind = data.next.type;
-    document.getElementById("recorder").hidden = kind !== "record";
+    var speech = kind === "gather" && data.next.input === "speech";
+    document.getElementById("recorder").hidden = kind !== "record" && !speech;
     if (kind === "gather") {
       setKeys(true);
       stateLine.textContent = "";
@@ -128,6 +129,14 @@
 
   document.getElementById("send-message").addEventListener("click", function () {
     var message = document.getElementById("message").value;
+    if (state.next && state.next.type === "gather") {  // <Gather input="speech">
+      say("🗣 " + message, "pressed");
+      setKeys(false);
+      return post(phone.dataset.step, { call_sid: state.callSid, from: state.from,
+                                        url: state.next.action, speech: message,
+                                        queue: state.queue })
+        .then(show).catch(function (e) { say(e.message, "error"); });
+    }
     post(phone.dataset.record, { call_sid: state.callSid, from: state.from,
                                  action: state.next.action, message: message,
                                  transcribeCallback: state.next.transcribeCallback })

@@ -56,6 +56,7 @@ class FakeDesk:
     voicemails: list[VoicemailReport] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
     transcriptions: list[tuple[str, str]] = field(default_factory=list)
+    drafts: list[tuple[str, str]] = field(default_factory=list)
     # order number -> the contact's E.164; like the real desk, only a yes/no leaves it (R27)
     contacts: dict[str, str] = field(default_factory=dict)
     holder_checks: list[tuple[str, str | None, str]] = field(default_factory=list)
@@ -77,6 +78,13 @@ class FakeDesk:
     def add_transcription(self, session, number: str, text: str, *, now: datetime) -> bool:
         self.transcriptions.append((number, text))
         return True
+
+    def add_spoken_draft(self, session, number: str, text: str, *, now: datetime) -> bool:
+        self.drafts.append((number, text))
+        return True
+
+    def may_hear(self, session, call_sid: str, user) -> bool | None:
+        return None
 
 
 @pytest.fixture

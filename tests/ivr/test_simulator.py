@@ -147,3 +147,26 @@ class TestProductionEnabled:
         login_as(make_user(session, role="agent"))
         assert client.get("/simulator/").status_code == 200
         assert "/simulator/" in client.get("/").get_data(as_text=True)
+
+
+def test_a_recorded_line_in_the_simulator_posts_the_recording_callback(api, session, clock,
+                                                                      app):
+    """Issue 11.5: on a recorded line the caller hears the notice, the agent's leg records,
+    and hanging up posts the signed recording callback that names the agent's leg."""
+    from ivr.models import RecordingCopy
+
+    app.config["IVR_RECORD_LINES"] = "*"
+    _, data = api("/simulator/api/start", {"from": CALLER})
+    _, data = api("/simulator/api/step", {"call_sid": data["call_sid"], "from": CALLER,
+                                          "url": data["next"]["action"], "digits": "0"})
+    assert data["says"][0]["text"].startswith("为了提高服务质量，您的通话可能会被录音。")
+    clock.advance(seconds=8)
+    _, answered = api("/softphone/answer-next")
+    clock.advance(seconds=50)
+    api("/softphone/hangup")
+    session.expire_all()
+    call = session.scalar(select(Call).where(Call.call_sid == answered["answered"]))
+    copy = session.scalar(select(RecordingCopy))
+    assert call.agent_call_sid and call.recording_sid == copy.recording_sid
+    assert (call.recording_duration, copy.status) == (50, "pending")
+    assert copy.leg_call_sid == call.agent_call_sid

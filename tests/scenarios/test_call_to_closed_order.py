@@ -178,10 +178,11 @@ def test_unhappy_customer_reopens_to_the_same_crew(app, session, clock, make_cal
     assert len(running) == 1  # the crew must accept again within 20 minutes (R14)
 
 
-def test_after_hours_voicemail_becomes_a_dispatched_order_with_its_transcription(
+def test_after_hours_voicemail_becomes_a_dispatched_order_with_its_recording(
         app, session, clock, make_caller, twilio_post, utility):
     # No agent is free: the leak report is recorded (R4), the real work-order desk opens
-    # the order for the caller's area, and Twilio's later transcription fills it in.
+    # the order for the caller's area; it carries the recording, the caller's spoken
+    # sentence is its draft, and it stays flagged for an agent (issue 11.5).
     set_availability(session, utility.agent, False, now=clock.now())
     session.commit()
     caller = make_caller(CALLER)
@@ -190,19 +191,25 @@ def test_after_hours_voicemail_becomes_a_dispatched_order_with_its_transcription
     step = caller.press("1")
     assert step["type"] == "record"
     caller.request(step["action"], RecordingUrl="https://api.twilio.com/rec/RE9",
-                   RecordingDuration="20")
+                   RecordingSid="RE9", RecordingDuration="20")
     session.expire_all()
     order = session.scalar(select(WorkOrder).where(WorkOrder.call_sid == caller.sid))
     assert order.channel == "voicemail" and order.department_id == utility.crew.id
-    assert order.description.startswith("(voicemail, no transcription)")
+    assert order.description == "" and "description" in order.missing_details
+    assert caller.next["type"] == "gather" and caller.next["input"] == "speech"
+    speech = caller.responses[-1].find("Gather")
+    assert speech.get("language") == "cmn-CN"
 
-    clock.advance(seconds=40)
-    response = twilio_post("/ivr/transcription", caller.params(
-        TranscriptionStatus="completed", TranscriptionText="解放路12号门口水管爆了"))
-    assert response.status_code == 200
+    clock.advance(seconds=8)
+    caller.request(caller.next["action"], SpeechResult="解放路12号门口水管爆了",
+                   Confidence="0.82")
+    assert caller.said("谢谢，您的描述已记录。")
     session.expire_all()
     order = session.get(WorkOrder, order.id)
-    assert order.description == "解放路12号门口水管爆了\nhttps://api.twilio.com/rec/RE9"
+    assert order.description == "解放路12号门口水管爆了"
+    assert "description" in order.missing_details  # a draft until an agent confirms
+    call = session.scalar(select(Call).where(Call.call_sid == caller.sid))
+    assert (call.recording_sid, call.recording_duration) == ("RE9", 20)
     sms = session.scalars(select(OutboxMessage).where(OutboxMessage.to_number == CALLER)).all()
     assert any(order.number in m.body for m in sms)
 

@@ -258,33 +258,60 @@ def test_voicemail_with_unknown_address_is_flagged_for_an_agent(
                                 area_id=None, now=clock.now(), ctx=ctx)
     session.commit()
     assert order.channel == "voicemail" and order.status == "new"
+    # ... and "listen and complete" (issue 11.5): the machine's words are only a draft.
     assert set(order.missing_details.split(",")) == {"contact_name", "street",
-                                                     "house_number", "area_id", "landmark"}
+                                                     "house_number", "area_id", "landmark",
+                                                     "description"}
     assert session.scalar(select(Notification).where(Notification.recipient_role == "agent"))
     status = status_for_caller(session, order.number.replace("WO-", "").replace("-", ""))
     assert status.status == "new" and status.department_name_zh is None
 
 
-def test_a_late_transcription_fills_the_voicemail_order_once(session, world, clock, ctx):
+def test_a_spoken_draft_fills_the_voicemail_order_once(session, world, clock, ctx):
+    """Issue 11.5: what a machine heard (SpeechResult, a late transcription) is a draft
+    description, written once and never over an agent's words; the order stays flagged."""
     from workorders.models import WorkOrderEvent
-    from workorders.services.lookup import add_voicemail_transcription, open_from_voicemail
+    from workorders.services.lookup import add_spoken_draft, open_from_voicemail
 
     order = open_from_voicemail(session, caller="+8613612345678", recording_url="https://rec/2",
                                 transcription="", category="leak", call_sid="CA12",
                                 account_id=None, area_id=None, now=clock.now(), ctx=ctx)
-    assert order.description == "(voicemail, no transcription)\nhttps://rec/2"
-    assert add_voicemail_transcription(session, order.number, " 楼道水管漏水 ",
-                                       now=clock.now()) is True
-    assert order.description == "楼道水管漏水\nhttps://rec/2"
+    assert order.description == "" and order.recording_url == "https://rec/2"
+    assert add_spoken_draft(session, order.number, " 楼道水管漏水 ", now=clock.now()) is True
+    assert order.description == "楼道水管漏水"
     # A replayed callback, an empty text or an unknown order change nothing.
-    assert add_voicemail_transcription(session, order.number, "别的", now=clock.now()) is False
-    assert add_voicemail_transcription(session, order.number, "", now=clock.now()) is False
-    assert add_voicemail_transcription(session, "WO-2099-99999", "x", now=clock.now()) is False
+    assert add_spoken_draft(session, order.number, "别的", now=clock.now()) is False
+    assert add_spoken_draft(session, order.number, "", now=clock.now()) is False
+    assert add_spoken_draft(session, "WO-2099-99999", "x", now=clock.now()) is False
     session.commit()
-    assert order.description == "楼道水管漏水\nhttps://rec/2"
+    assert order.description == "楼道水管漏水" and "description" in order.missing_details
     notes = session.scalars(select(WorkOrderEvent).where(
         WorkOrderEvent.order_id == order.id, WorkOrderEvent.action == "note")).all()
-    assert [n.payload for n in notes] == [{"transcription": True}]
+    assert [n.payload for n in notes] == [{"draft": "speech"}]
+
+
+def test_the_listen_flag_stays_until_an_agent_fills_the_description(session, world, clock,
+                                                                   act, ctx):
+    """Issue 11.5: a voicemail order is flagged "listen and complete" on the desk until an
+    agent fills the description; other details do not clear it, and a draft kept as it is
+    counts once the agent submits it."""
+    from hotline.errors import ValidationFailed
+    from workorders.services.lookup import add_spoken_draft, open_from_voicemail
+
+    order = open_from_voicemail(session, caller="+8613912345678", recording_url="https://r",
+                                transcription="", category="leak", call_sid="CA13",
+                                account_id=world.customer.id, area_id=None, now=clock.now(),
+                                ctx=ctx)
+    session.commit()
+    assert order.missing_details == "description" and order.status == "dispatched"
+    add_spoken_draft(session, order.number, "楼下爆管", now=clock.now())
+    session.commit()
+    act(world.agent, order, "update_details", landmark="超市旁")
+    assert order.missing_details == "description"  # still to listen to
+    act(world.agent, order, "update_details", description="楼下爆管")  # the draft, confirmed
+    assert order.missing_details == "" and order.description == "楼下爆管"
+    with pytest.raises(ValidationFailed):  # nothing left to confirm: no change
+        act(world.agent, order, "update_details", description="楼下爆管")
 
 
 def test_voicemail_from_known_account_is_dispatched(session, world, clock, ctx):
@@ -296,7 +323,7 @@ def test_voicemail_from_known_account_is_dispatched(session, world, clock, ctx):
                                 ctx=ctx)
     session.commit()
     assert order.status == "dispatched" and order.department_id == world.maint_north.id
-    assert order.missing_details == ""
+    assert order.missing_details == "description"  # an agent listens and completes it
     status = status_for_caller(session, order.number)
     assert status.department_name_zh == world.maint_north.name_zh
     assert status.due_at == clock.now() + timedelta(minutes=20)  # the on-site clock
@@ -312,7 +339,7 @@ def test_agent_completes_details_then_order_is_dispatched(session, world, clock,
     session.commit()
     act(world.agent, order, "update_details", contact_name="钱七", street="中山路",
         house_number="3号", landmark="超市旁", area_id=world.north.id)
-    assert order.missing_details == ""
+    assert order.missing_details == "description"  # R4 complete; the recording still waits
     assert order.status == "dispatched" and order.department_id == world.maint_north.id
 
 

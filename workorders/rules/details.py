@@ -5,6 +5,9 @@ new order's input or a stored order)."""
 
 from __future__ import annotations
 
+# In `missing_details` of a voicemail order: "listen and complete" — an agent listens to
+# the recording and fills in the description (a machine's draft does not count).
+LISTEN = "description"
 R4_FIELDS = ("contact_name", "contact_phone", "street", "house_number", "area_id")
 # What an agent may correct on an existing order (`update_details`): also the work location
 # (R27) and the household chosen among several sharing the caller's number (R30).
@@ -23,3 +26,13 @@ def missing_details(order: object, *, has_account: bool) -> list[str]:
     if not has_account and not present(getattr(order, "landmark")):
         missing.append("landmark")
     return missing
+
+
+def needs_listening(missing: str | list[str]) -> bool:
+    names = missing.split(",") if isinstance(missing, str) else missing
+    return LISTEN in names
+
+
+def with_listen(missing: str | list[str]) -> list[str]:
+    names = [m for m in (missing.split(",") if isinstance(missing, str) else missing) if m]
+    return names if LISTEN in names else names + [LISTEN]

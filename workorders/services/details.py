@@ -15,7 +15,8 @@ from hotline.errors import ValidationFailed
 from sla.settings import SlaContext
 from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
-from workorders.rules.details import DETAIL_FIELDS, missing_details
+from workorders.rules.details import (DETAIL_FIELDS, missing_details, needs_listening, present,
+                                      with_listen)
 from workorders.services.common import record
 from workorders.services.dispatch import dispatch_by_route
 
@@ -43,7 +44,11 @@ def update_details(session: Session, order: WorkOrder, user: User, params: dict,
             value = str(value).strip()
         if getattr(order, name) != value:
             changes[name] = value
-    if not changes:
+    listening = needs_listening(order.missing_details)
+    # "Listen and complete": the agent's description (typed, or the machine's draft kept
+    # as it is) clears the flag.
+    confirmed = listening and present(params.get("description"))
+    if not changes and not confirmed:
         raise ValidationFailed(_("Nothing to change."), fields={"fields": "no change"})
     for name, value in changes.items():
         setattr(order, name, value)
@@ -52,10 +57,12 @@ def update_details(session: Session, order: WorkOrder, user: User, params: dict,
     if "account_id" in changes:
         order.account = session.get(CustomerAccount, changes["account_id"])
     still = missing_details(order, has_account=order.account_id is not None)
-    order.missing_details = ",".join(still)
+    shown = with_listen(still) if listening and not confirmed else still
+    order.missing_details = ",".join(shown)
     session.flush()
     # R27: the event names the fields that changed, never the complainant's data.
     record(session, order, "update_details", now=now, actor=user,
-           payload={"fields": sorted(changes), "missing_details": still})
+           payload={"fields": sorted(changes), "missing_details": shown,
+                    **({"description_confirmed": True} if confirmed else {})})
     if order.status == "new" and order.area_id is not None and not still:
         dispatch_by_route(session, order, actor=user, now=now, from_status="new", ctx=ctx)

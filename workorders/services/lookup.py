@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hotline.directory.models import CustomerAccount
@@ -17,6 +18,7 @@ from workorders.i18n import gettext as _
 from workorders.models import WorkOrder
 from workorders.services.common import next_customer_due, order_by_number, record
 from workorders.services.create import NewOrder, open_work_order
+from workorders.rules.details import needs_listening, with_listen
 from workorders.services.repeats import REPEAT_DAYS
 
 VOICEMAIL_CATEGORIES = ("leak", "no_water")
@@ -60,9 +62,6 @@ def caller_is_holder(session: Session, number: str, *, caller: str | None = None
     return holder_matches(phones, caller=caller, last_digits=last_digits)
 
 
-NO_TRANSCRIPTION = "(voicemail, no transcription)"
-
-
 def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
                         transcription: str, category: str, call_sid: str,
                         account_id: int | None, area_id: int | None,
@@ -71,31 +70,45 @@ def open_from_voicemail(session: Session, *, caller: str, recording_url: str,
     """R4 cannot be met by a machine: the order is saved with what is known (the caller's
     number, the account's name and address when the number or the IVR found one), its
     `missing_details` names the gaps, agents are notified to call back and complete it, and
-    it is dispatched at once only when the area is known (a leak must not wait)."""
+    it is dispatched at once only when the area is known (a leak must not wait).
+
+    It carries its recording and stays flagged "listen and complete" (LISTEN in
+    `missing_details`) until an agent fills in the description; what a machine heard
+    (`transcription`, a spoken sentence) is only a draft."""
     if category not in VOICEMAIL_CATEGORIES:
         raise ValidationFailed(_("A voicemail reports a leak or no water."),
                                fields={"category": "leak or no_water"})
     account = session.get(CustomerAccount, account_id) if account_id else None
-    text = (transcription or "").strip() or NO_TRANSCRIPTION
-    data = NewOrder(category=category, description=f"{text}\n{recording_url}".strip(),
+    data = NewOrder(category=category, description=(transcription or "").strip(),
                     contact_phone=try_e164(caller) or "",
                     account_id=account.id if account else None,
                     area_id=area_id or (account.area_id if account else None),
                     call_sid=call_sid, recording_url=recording_url)
-    return open_work_order(session, data, actor=None, channel="voicemail", now=now, ctx=ctx,
-                           allow_incomplete=True, repeat_days=repeat_days)
+    order = open_work_order(session, data, actor=None, channel="voicemail", now=now, ctx=ctx,
+                            allow_incomplete=True, repeat_days=repeat_days)
+    order.missing_details = ",".join(with_listen(order.missing_details))
+    return order
 
 
-def add_voicemail_transcription(session: Session, number: str, transcription: str, *,
-                                now: datetime) -> bool:
-    """Twilio's transcription usually arrives after the recording's action has made the
-    order: its words take the place of the placeholder in the description, once. Returns
-    whether the order changed."""
-    text = (transcription or "").strip()
+def add_spoken_draft(session: Session, number: str, text: str, *, now: datetime,
+                     source: str = "speech") -> bool:
+    """What a machine heard the caller say (`<Gather input="speech">`'s SpeechResult, or a
+    late transcription) becomes the description's draft, once, while the order awaits an
+    agent and has no description yet: never over an agent's words. The order stays
+    flagged until an agent confirms. Returns whether the order changed."""
+    text = (text or "").strip()[:2000]
     order = order_by_number(session, number)
-    if order is None or not text or not order.description.startswith(NO_TRANSCRIPTION):
+    if order is None or not text or not needs_listening(order.missing_details) \
+            or order.description.strip():
         return False
-    order.description = text + order.description[len(NO_TRANSCRIPTION):]
-    record(session, order, "note", now=now, payload={"transcription": True},
-           note="voicemail transcription added to the description")
+    order.description = text
+    record(session, order, "note", now=now, payload={"draft": source}, note=text)
     return True
+
+
+def orders_of_call(session: Session, call_sid: str) -> list[WorkOrder]:
+    """The orders opened from a call (an agent's, or its voicemail's)."""
+    if not call_sid:
+        return []
+    return list(session.scalars(select(WorkOrder).where(WorkOrder.call_sid == call_sid)
+                                .order_by(WorkOrder.id).limit(10)))

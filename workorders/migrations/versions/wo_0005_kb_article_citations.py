@@ -12,7 +12,7 @@ import sqlalchemy as sa
 revision = 'wo_0005_kb'
 down_revision = 'wo_0004'
 branch_labels = None
-depends_on = 'core_0006_kb'
+depends_on = 'core_0007_kb'
 
 
 def upgrade() -> None:

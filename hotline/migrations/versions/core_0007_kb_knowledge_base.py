@@ -2,16 +2,16 @@
 
 Two new tables; nothing existing changes, so upgrading loses nothing.
 
-Revision ID: core_0006_kb
-Revises: core_0005
+Revision ID: core_0007_kb
+Revises: core_0006
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 import hotline.db
 
-revision = 'core_0006_kb'
-down_revision = 'core_0005'
+revision = 'core_0007_kb'
+down_revision = 'core_0006'
 branch_labels = None
 depends_on = None
 
