@@ -18,6 +18,7 @@ from hotline.directory.cli import customers_cli
 from hotline.directory.views import bp as customers_bp
 from hotline.extensions import db, login_manager
 from hotline.i18n import update_catalog
+from hotline.knowledge import plugin as knowledge_plugin
 from hotline.migrate import db_cli
 from hotline.notifications import models as notification_models  # noqa: F401 (tables)
 from hotline.outages import models as outage_models  # noqa: F401 (tables)
@@ -48,6 +49,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(group)
     labels.init_app(app)
     panels.init_app(app)
+    knowledge_plugin.init_app(app)  # after labels: registers its own wording
 
 
 i18n_cli = AppGroup("i18n", help="Translation catalogs (developers).")

@@ -147,6 +147,11 @@ class OrderReportFigures:
     complaints_resolved: int  # complaint resolutions in the period (R18)
     complaint_hours: float | None  # their mean hours from opening to resolution
     repeated_complaints: int | None = None  # R13 repeats (None: not known to the package)
+    # P1: orders opened in the period and closed on the call citing a knowledge-base
+    # article, and those of them outside the enquiry categories (a caller who reported no
+    # water, answered from the outage FAQ): direct answers the enquiry count leaves out.
+    cited_on_call: int = 0
+    cited_outside_enquiries: int = 0
 
 
 class OrderReport(Protocol):

@@ -71,8 +71,11 @@ def _summary(report: MonthlyReport, settings: LevelSettings, links: Links) -> Ta
         (_("Calls abandoned"), calls.abandoned, COUNT, None, "R2",
          links.calls(outcome="abandoned")),
         (_("Average wait (s)"), calls.average_wait_seconds, DECIMAL, None, "R1", None),
-        (_("Direct-answer rate (enquiries closed on the call)"), report.direct_answer_rate,
+        (_("Direct-answer rate (answered on the call)"), report.direct_answer_rate,
          PERCENT, None, "P1", links.orders(category="general_enquiry", status="closed")),
+        (_("Closed on the call from a knowledge-base article"),
+         o.cited_on_call if o else None, COUNT, None, "P1", None),
+        (_("Knowledge-base updates"), report.kb_updates, COUNT, None, "P1", None),
         (_("Work orders opened"), t.opened if t else None, COUNT, None, "", links.orders()),
         (_("Acceptance on time"), report.acceptance.rate, PERCENT, target, "R14",
          links.orders()),
@@ -103,8 +106,10 @@ def _summary(report: MonthlyReport, settings: LevelSettings, links: Links) -> Ta
         links=[[None, link, None, None] for *_rest, link in rows],
         row_kinds=[kind for _a, _b, kind, *_rest in rows],
         row_targets=[goal for _a, _b, _c, goal, *_rest in rows],
-        note=_("Direct-answer rate: orders of the enquiry categories closed on the call, out "
-               "of all enquiry orders opened in the month. Repeated complaints are not "
+        note=_("Direct-answer rate: orders of the enquiry categories closed on the call, and "
+               "orders of other categories closed on the call from a knowledge-base article, "
+               "out of all enquiry orders opened in the month plus those article-answered "
+               "orders. Repeated complaints are not "
                "available until orders record which earlier complaint they repeat."))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hotline.directory.models import Area, Department
 from hotline.errors import ValidationFailed
+from hotline.knowledge.services import updates_between
 from sla import kpis, service_level
 from sla.ports import DepartmentCounts, OrderReportFigures, SlaPorts
 
@@ -82,6 +83,7 @@ class MonthlyReport:
     calls: service_level.Summary
     on_time: list[kpis.OnTime]
     orders: OrderReportFigures | None  # None: the work-order package registered nothing
+    kb_updates: int | None = None  # P1: knowledge-base revisions saved after the first
 
     @property
     def label(self) -> str:
@@ -105,9 +107,14 @@ class MonthlyReport:
 
     @property
     def direct_answer_rate(self) -> float | None:
-        """P1: enquiries closed on the call / enquiries opened (consultation categories)."""
+        """P1: calls answered directly / calls that could be: enquiries closed on the call,
+        plus orders of other categories closed on the call from a knowledge-base article,
+        over the enquiries opened plus those article-answered orders."""
         o = self.orders
-        return rate(o.enquiries_answered_on_call, o.enquiries) if o else None
+        if o is None:
+            return None
+        return rate(o.enquiries_answered_on_call + o.cited_outside_enquiries,
+                    o.enquiries + o.cited_outside_enquiries)
 
 
 def monthly_report(session: Session, ports: SlaPorts, year: int, month: int,
@@ -115,7 +122,8 @@ def monthly_report(session: Session, ports: SlaPorts, year: int, month: int,
     start, end = kpis.month_bounds(year, month, zone)
     orders = ports.order_report(session, start, end) if ports.order_report else None
     return MonthlyReport(year, month, start, end, service_level.summary(session, start, end),
-                         kpis.on_time_rates(session, ports, start, end), orders)
+                         kpis.on_time_rates(session, ports, start, end), orders,
+                         kb_updates=updates_between(session, start, end))
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,7 @@ def report_json(report: MonthlyReport, n: Names,
     body: dict = {
         "month": report.label, "start": report.start.isoformat(),
         "end": report.end.isoformat(),
+        "knowledge_updates": report.kb_updates,
         "calls": {"offered": calls.offered, "answered": calls.answered,
                   "answer_rate": calls.answer_rate, "answer_rate_target":
                       settings.answer_rate_target,
@@ -188,6 +197,7 @@ def report_json(report: MonthlyReport, n: Names,
         "opened": t.opened, "received": t.received,
         "enquiries": o.enquiries, "enquiries_answered_on_call": o.enquiries_answered_on_call,
         "direct_answer_rate": report.direct_answer_rate, "closed_on_call": o.closed_on_call,
+        "cited_on_call": o.cited_on_call, "cited_outside_enquiries": o.cited_outside_enquiries,
         "extensions": t.extensions, "returns": t.returns,
         "follow_up_rate": rate(t.followed_up, t.resolved_orders),
         "satisfaction_rate": rate(t.satisfied, t.follow_up_answers),

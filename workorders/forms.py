@@ -37,6 +37,8 @@ class CreateOrderForm(FlaskForm):
                                      validators=[Optional()])
     answer = TextAreaField(_l("Answered on the call: the answer given (closes the order)"),
                            validators=[Length(max=4000)])
+    article = StringField(_l("Answered from knowledge-base article (optional)"),
+                          validators=[Length(max=300)])
     master_number = StringField(_l("Same problem as order (merge into)"),
                                 validators=[Length(max=32)])
     call_sid = HiddenField()

@@ -137,6 +137,10 @@ class WorkOrder(Base):
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # R27
     master_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), index=True)
     result: Mapped[str] = mapped_column(Text, default="")
+    # P1: the knowledge-base revision an order closed on the call was answered from (the
+    # text the caller heard stays readable after later edits).
+    article_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_article_revisions.id"), index=True)
     return_reason: Mapped[str] = mapped_column(Text, default="")
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     follow_up_attempts: Mapped[int] = mapped_column(Integer, default=0)

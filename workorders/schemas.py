@@ -132,6 +132,9 @@ class CreateOrderSchema(ma.Schema):
         "description": "department code chosen by the agent (R10); else routing decides"})
     answer = ma.fields.String(load_default="", metadata={
         "description": "answered on the call: the order closes at once (R6)"})
+    article = ma.fields.String(load_default="", metadata={
+        "description": "P1: number of the knowledge-base article the answer came from "
+                       "(with `answer`); the order keeps the article's current revision"})
     master_number = ma.fields.String(load_default="")
     small_repair = ma.fields.Boolean(load_default=False, metadata={
         "description": "R16: a leak that is a small repair, due by 24:00 today"})
@@ -149,6 +152,9 @@ class ActionSchema(ma.Schema):
     new_due = ma.fields.AwareDateTime(metadata={"description": "extension (R15)"})
     kind = ma.fields.String(metadata={"description": "the clock to extend"})
     master_number = ma.fields.String()
+    article = ma.fields.String(metadata={
+        "description": "P1: knowledge-base article number the answer came from "
+                       "(close_on_call)"})
     outcome = ma.fields.String(validate=ma.validate.OneOf(FOLLOW_UP_OUTCOMES))
     attitude = ma.fields.Integer()
     quality = ma.fields.Integer()

@@ -176,6 +176,11 @@ def order_report(session: Session, start: datetime, end: datetime) -> OrderRepor
                                    WorkOrderEvent.action == "close_on_call"))
         .where(WorkOrder.opened_at >= start, WorkOrder.opened_at < end)
         .group_by(WorkOrder.category_code)).all())
+    cited = dict(session.execute(  # P1: closed on the call from a knowledge-base article
+        select(WorkOrder.category_code, func.count())
+        .where(WorkOrder.opened_at >= start, WorkOrder.opened_at < end,
+               WorkOrder.article_revision_id.is_not(None))
+        .group_by(WorkOrder.category_code)).all())
     hours = [(resolved_at - opened_at).total_seconds() / 3600
              for resolved_at, opened_at in session.execute(
                  select(WorkOrderEvent.at, WorkOrder.opened_at)
@@ -192,6 +197,8 @@ def order_report(session: Session, start: datetime, end: datetime) -> OrderRepor
         enquiries=sum(c.count for c in by_category_area if c.category in ENQUIRY_CATEGORIES),
         enquiries_answered_on_call=sum(on_call.get(c, 0) for c in ENQUIRY_CATEGORIES),
         closed_on_call=sum(on_call.values()),
+        cited_on_call=sum(cited.values()),
+        cited_outside_enquiries=sum(n for c, n in cited.items() if c not in ENQUIRY_CATEGORIES),
         complaints_resolved=len(hours),
         complaint_hours=sum(hours) / len(hours) if hours else None,
         repeated_complaints=repeat_complaints(session, start, end))  # R13

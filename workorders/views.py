@@ -19,6 +19,7 @@ from hotline.directory.services import accounts_by_phone, list_areas, list_depar
 from hotline.errors import NotFound
 from hotline.exports import csv_line
 from hotline.extensions import db
+from hotline.knowledge.services import picker_articles
 from hotline.registry import registry
 from hotline.web.transactions import submit
 from sla.settings import current_context
@@ -28,6 +29,7 @@ from workorders.forms import CategoryForm, CreateOrderForm, RoutingRuleForm
 from workorders.models import Category, RoutingRule
 from workorders.rules.states import STATUSES
 from workorders.services import admin, inputs, queries
+from workorders.services.citations import cited_revision
 from workorders.services.common import actor_of, visible_order
 from workorders.services.create import open_work_order
 from workorders.services.photos import photos_of
@@ -114,16 +116,18 @@ def create():
     history = {a.id: queries.orders_of_account(db.session, a.id, viewer=current_user)
                for a in accounts}
     return render_template("workorders/create.html", form=form, accounts=accounts,
-                           history=history, duplicates=dupes), status
+                           history=history, duplicates=dupes,
+                           articles=picker_articles(db.session)), status
 
 
 _CREATE_FIELDS = ("category", "description", "contact_name", "contact_phone", "account_number",
                   "area", "street", "house_number", "landmark", "work_street",
                   "work_house_number", "work_landmark", "call_sid", "confidential",
                   "subject_user", "subject_department", "department", "answer",
-                  "master_number", "small_repair")
+                  "article", "master_number", "small_repair")
 _FORM_FIELD = {"area_id": "area", "account_id": "account_number", "department_id": "department",
-               "subject_user_id": "subject_user", "subject_department_id": "subject_department"}
+               "subject_user_id": "subject_user", "subject_department_id": "subject_department",
+               "article_id": "article"}
 
 
 # --- lists ------------------------------------------------------------------------------
@@ -236,6 +240,8 @@ def _detail(number: str, status: int = 200):
         events=[event_view(e) for e in queries.events_of(db.session, order)],
         departments=list_departments(db.session), areas=list_areas(db.session),
         category=order.category, photos=photos_of(db.session, order.id),
+        cited=cited_revision(db.session, order),
+        articles=picker_articles(db.session) if "close_on_call" in view["actions"] else [],
         sections=registry().sections_of_order(order, current_user)), status
 
 

@@ -33,6 +33,8 @@ DATA_COLUMNS = {
     "wo_follow_ups": ("comment",), "callback_requests": ("phone", "note"),
     "calls": ("call_sid", "from_number", "to_number", "transcription", "voicemail_order"),
     "outbox_messages": ("to_number", "body", "last_error"),
+    "kb_articles": ("title_zh", "title_en", "body_zh", "body_en"),
+    "kb_article_revisions": ("title_zh", "title_en", "body_zh", "body_en", "note"),
     "work_order_events": ("note",),
     "work_orders": ("number", "contact_name", "contact_phone", "street", "house_number",
                     "landmark", "description", "call_sid", "result", "return_reason",

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from hotline.auth.roles import ROLES
 from hotline.demo.cli import load_demo
+from hotline.knowledge.models import Article
 from hotline.outages.models import OutageNotice
 from hotline.registry import registry
 from ivr.models import CALLBACK_REASONS, CALLBACK_RESULTS, OUTCOMES, Call, CallbackRequest
@@ -98,6 +99,14 @@ def pages_for(app, session, role: str, department_id) -> list[tuple[str, int]]:
     pages += [(f"/workorders/{n}", 200) for n in richest_orders(
         session, department_id if role == "staff" else None)]
     pages += [(f"/outages/{o}", 200) for o in session.scalars(select(OutageNotice.id))]
+    # P1: the knowledge base's article, its history and an earlier revision, a category and
+    # a search; supervision also writes.
+    revised = session.scalar(select(Article.id).where(Article.revision > 1).limit(1))
+    pages += [(f"/knowledge/{revised}", 200), (f"/knowledge/{revised}/revisions/1", 200),
+              (f"/knowledge/{revised}/revisions/2", 200), ("/knowledge?category=outages", 200),
+              ("/knowledge?q=%E5%81%9C%E6%B0%B4", 200)]
+    pages += [(f"/knowledge/{revised}/edit", 200 if role in ("supervisor", "admin") else 403),
+              ("/knowledge/new", 200 if role in ("supervisor", "admin") else 403)]
     if role == "staff":
         pages += [("/workorders/?view=queue", 200), ("/admin/users", 403),
                   ("/customers/11000001", 403)]

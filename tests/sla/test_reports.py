@@ -68,7 +68,7 @@ def test_xlsx_totals_equal_the_api_figures(app, session, client, clock, month, l
     assert figures["Extensions approved"] == orders["extensions"]
     assert figures["Satisfaction"] == pytest.approx(orders["satisfaction_rate"])
     assert figures["Reopen rate"] == pytest.approx(orders["reopen_rate"])
-    assert figures["Direct-answer rate (enquiries closed on the call)"] == 0.5
+    assert figures["Direct-answer rate (answered on the call)"] == 0.5
     assert figures["Acceptance on time"] == pytest.approx(
         body["acceptance_on_time"]["rate"])
     assert figures["Repeated complaints"] == 1

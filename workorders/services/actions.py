@@ -63,7 +63,8 @@ SIMPLE_EVENTS = {
     "approve_extension": lambda p: {"rule": "R15"},
     "reject_extension": lambda p: {"rule": "R15"},
     "resolve": lambda p: {},
-    "close_on_call": lambda p: {"rule": "R6"},
+    "close_on_call": lambda p: {"rule": "R6", **({"article_id": p["article_id"]}
+                                                  if p.get("article_id") else {})},
     "cancel": lambda p: {},
     "chase": lambda p: {"rule": "R20"},
     "note": lambda p: {},

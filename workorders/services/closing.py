@@ -18,6 +18,7 @@ from workorders.i18n import gettext as _
 from workorders.models import FollowUp, WorkOrder
 from workorders.rules import sms
 from workorders.rules.states import SCORE_FIELDS, follow_up_decision
+from workorders.services.citations import cite, revision_for_answer
 from workorders.services.common import clock_op, notify_order, record, start_clocks
 from workorders.services.dispatch import merge_into
 
@@ -106,9 +107,11 @@ def follow_up(session: Session, order: WorkOrder, user: User, params: dict, now:
 
 def close_on_call(session: Session, order: WorkOrder, user: User, params: dict,
                   now: datetime, ctx: SlaContext) -> None:
+    revision = revision_for_answer(session, params.get("article_id"), params["result"])
     order.status = "closed"
     order.result = params["result"].strip()
     order.closed_at = now
+    cite(order, revision)  # P1: the event's payload names it (actions.SIMPLE_EVENTS)
     clock_op(session, order, "cancelled", now, user)
 
 

@@ -23,6 +23,7 @@ from workorders.models import CHANNELS, Category, WorkOrder
 from workorders.rules import sms
 from workorders.rules.catalog import COMPLAINT_CATEGORIES
 from workorders.rules.details import missing_details
+from workorders.services.citations import cite, revision_for_answer
 from workorders.services.common import notify_order, record, refresh_due, start_clocks
 from workorders.services.dispatch import dispatch_by_route, dispatch_to, merge_into
 from workorders.services.numbering import next_number
@@ -52,6 +53,7 @@ class NewOrder:
     subject_department_id: int | None = None  # R10: the unit a complaint is about
     department_id: int | None = None  # the agent's choice (R10); else routing decides
     answer: str = ""  # answered on the call (R5/R6): close at once, no dispatch
+    article_id: int | None = None  # P1: the knowledge-base article the answer came from
     master_number: str = ""  # report of a known problem: merge into this order at once
     small_repair: bool = False  # R16: a leak fixed the same day (due 24:00 today)
     extra: dict = field(default_factory=dict)
@@ -109,6 +111,7 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
             fields={"answer": "required for a general enquiry"})
     if data.small_repair:
         check_small_repair(category.code)
+    revision = revision_for_answer(session, data.article_id, data.answer)
     chosen = None
     if data.department_id is not None:
         chosen = session.get(Department, data.department_id)
@@ -160,7 +163,7 @@ def _open(session: Session, data: NewOrder, *, actor: User | None, channel: str,
                      link=f"/workorders/{order.number}", now=now, role="agent", severity="warning")
 
     if data.answer.strip():
-        _close_on_call(session, order, data.answer, actor, now)
+        _close_on_call(session, order, data.answer, actor, now, revision)
         return order
     start_clocks(session, order, "open", now, actor, ctx=ctx)
     if data.small_repair:
@@ -237,10 +240,11 @@ def _fill_from_account(data: NewOrder, account: CustomerAccount | None) -> None:
 
 
 def _close_on_call(session: Session, order: WorkOrder, answer: str, actor: User | None,
-                   now: datetime) -> None:
+                   now: datetime, revision) -> None:
     order.status = "closed"
     order.result = answer.strip()
     order.closed_at = now
+    cited = cite(order, revision)  # P1
     session.flush()
     record(session, order, "close_on_call", now=now, actor=actor, from_status="new",
-           to_status="closed", note=order.result, payload={"rule": "R5 R6"})
+           to_status="closed", note=order.result, payload={"rule": "R5 R6", **cited})

@@ -11,6 +11,7 @@ from hotline.directory.models import Area, CustomerAccount, Department
 from hotline.directory.services import account_by_number
 from hotline.errors import ValidationFailed
 from workorders.i18n import gettext as _
+from workorders.services.citations import article_id as picked_article
 from workorders.services.create import NewOrder
 
 
@@ -72,7 +73,8 @@ def new_order_from(session: Session, data: dict) -> NewOrder:
         subject_department_id=department_id(session, data.get("subject_department"),
                                             "subject_department"),
         department_id=department_id(session, data.get("department")),
-        answer=data.get("answer", ""), master_number=data.get("master_number", ""),
+        answer=data.get("answer", ""), article_id=picked_article(data.get("article")),
+        master_number=data.get("master_number", ""),
         small_repair=bool(data.get("small_repair")))
 
 
@@ -85,6 +87,8 @@ def action_params(session: Session, data: dict) -> dict:
         params["assignee_id"] = user_id(session, params.pop("assignee"), "assignee")
     if "area" in params:
         params["area_id"] = area_id(session, params.pop("area"))
+    if "article" in params:  # P1: the article an answer on the call came from
+        params["article_id"] = picked_article(params.pop("article"))
     if "account_number" in params:  # R30: the household the agent chose
         params["account_id"] = account_id(session, params.pop("account_number"))
     return params
